@@ -1,0 +1,289 @@
+"""Files in, articles out: find, decode, clean, segment and store articles with exact provenance,
+then extract their claims and link evidence (the pipeline every entry point shares)."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from factcheck.models import Article
+from factcheck.segment import clean_text, headline_of, split_passages
+from factcheck.settings import DEFAULT_SETTINGS, Settings
+from factcheck.storage import Store
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Larger files are skipped: no news article is 20 MB, and reading one would stall a review desk."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text recovered from a file's bytes, and how."""
+
+    text: str
+    encoding: str
+    warning: str | None = None
+
+
+class Skip(Exception):
+    """This file is not ingested; the message says why (one line)."""
+
+
+# --- decoding --------------------------------------------------------------------------------------
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode article bytes: a BOM decides; else strict UTF-8; else Windows-1252 (the usual legacy
+    encoding of Western news pages) with a warning. Binary data raises ``Skip``."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding.replace("-sig", ""))
+            except UnicodeDecodeError:
+                raise Skip(f"declares {encoding} with a byte-order mark but is not valid {encoding}") from None
+    if _looks_binary(data):
+        raise Skip("binary file (not text)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("cp1252", errors="replace")
+        return Decoded(text, "cp1252", f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return len(head) > 0 and controls / len(head) > 0.10
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+    "article", "header", "footer", "blockquote", "figcaption", "figure", "pre", "hr", "dd", "dt", "title",
+}
+_HIDDEN = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
+
+
+class _TextExtractor(HTMLParser):
+    """HTML to plain text: block elements become line breaks; scripts, styles and head are dropped.
+    Iterative (no recursion), so deeply nested markup cannot exhaust the stack."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.title: list[str] = []
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        elif tag in _HIDDEN:
+            self.hidden += 1
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """The visible text of an HTML document, one block per line, and its <title> if any."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    text = "\n".join(line for line in lines if line)
+    title = " ".join("".join(parser.title).split()) or None
+    return text, title
+
+
+# --- discovery -------------------------------------------------------------------------------------
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path | Skip]:
+    """Article files under the given files and folders, recursively and in a stable order. Hidden
+    folders are not entered, symlinked folders are not followed (no loops); unreadable folders and
+    unsupported explicit files are reported as ``Skip``."""
+    for root in paths:
+        if root.is_dir():
+            yield from _walk(root)
+        elif root.is_file():
+            yield root
+        elif root.is_symlink():
+            yield Skip(f"{root}: broken symbolic link")
+        else:
+            yield Skip(f"{root}: no such file or folder")
+
+
+def _walk(root: Path) -> Iterator[Path | Skip]:
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix.lower() in SUFFIXES and not name.startswith("."):
+                yield path
+    for err in errors:
+        yield Skip(f"{err.filename}: {err.strerror or 'cannot be read'}")
+
+
+# --- the pipeline ----------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, for the summary line and for scripts."""
+
+    added: list[Article] = field(default_factory=list)
+    updated: list[Article] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    claims: int = 0
+    requeued: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Nothing was skipped."""
+        return not self.skipped
+
+    def summary(self) -> str:
+        """One line: what happened."""
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        parts.append(f"{self.claims} new claims")
+        if self.requeued:
+            parts.append(f"{self.requeued} re-queued")
+        return "ingest: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One article file, read and cleaned: what gets stored, with its provenance."""
+
+    text: str
+    title: str
+    sha256: str
+    size: int
+    encoding: str
+    warning: str | None
+
+
+def read_article(path: Path) -> SourceFile:
+    """Read, decode and clean one file. Raises ``Skip`` with the reason when it cannot be used."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Skip(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        data = path.read_bytes()
+    except PermissionError:
+        raise Skip("permission denied") from None
+    except OSError as exc:
+        raise Skip(exc.strerror or "cannot be read") from None
+    if not data.strip():
+        raise Skip("empty file")
+    decoded = decode(data)
+    text, title = decoded.text, None
+    if path.suffix.lower() in {".html", ".htm"}:
+        text, title = html_to_text(text)
+    text = clean_text(text)
+    if not text.strip():
+        raise Skip("no text in it")
+    title = clean_text(title) if title else (headline_of(text) or _title_from_name(path))
+    return SourceFile(text, title, hashlib.sha256(data).hexdigest(), size, decoded.encoding, decoded.warning)
+
+
+def _title_from_name(path: Path) -> str:
+    words = re.sub(r"[-_]+", " ", path.stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+ArticleHook = Callable[[Store, Article, Settings], int]
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[Path], *, settings: Settings = DEFAULT_SETTINGS,
+    progress: Callable[[Path], None] | None = None, after_article: ArticleHook | None = None,
+    base: Path | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the store. Each file is committed on its own, so a failure later
+    loses nothing earlier; ``after_article`` runs the rest of the pipeline (claims, evidence, re-queue)
+    on each new article and returns how many claims it created."""
+    report = IngestReport()
+    for item in discover(paths):
+        if isinstance(item, Skip):
+            report.skipped.append(str(item))
+            continue
+        if progress:
+            progress(item)
+        _ingest_one(store, item, report, settings, after_article, base)
+    return report
+
+
+def _display_path(path: Path, base: Path | None) -> str:
+    resolved = path.resolve()
+    root = (base or Path.cwd()).resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _ingest_one(
+    store: Store, path: Path, report: IngestReport, settings: Settings, after: ArticleHook | None, base: Path | None
+) -> None:
+    shown = _display_path(path, base)
+    try:
+        source = read_article(path)
+    except Skip as why:
+        report.skipped.append(f"{shown}: {why}")
+        return
+    if source.warning:
+        report.warnings.append(f"{shown}: {source.warning}")
+    current = store.latest_article_at(shown)
+    if current and current.sha256 == source.sha256:
+        report.unchanged.append(shown)
+        return
+    twin = store.article_with_sha(source.sha256)
+    if twin and twin.path != shown:
+        report.unchanged.append(shown)
+        report.warnings.append(f"{shown}: same content as {twin.path}, already ingested")
+        return
+    article, _ = store.add_article(
+        path=shown, title=source.title, sha256=source.sha256, text=source.text, encoding=source.encoding,
+        size=source.size, spans=split_passages(source.text),
+    )
+    (report.updated if current else report.added).append(article)
+    if after:
+        report.claims += after(store, article, settings)

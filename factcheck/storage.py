@@ -1,0 +1,575 @@
+"""The one storage layer: a `Store` over sqlite-utils. Nothing else in factcheck touches SQL.
+
+Design notes
+* WAL journal, a busy timeout, foreign keys on; ``synchronous=NORMAL``, which in WAL mode keeps every
+  committed transaction across a killed process (power loss may drop the last few, documented).
+* Every read-then-write runs in ``BEGIN IMMEDIATE`` (``Store.write()``): a deferred transaction that
+  upgrades its lock returns SQLITE_BUSY at once under concurrent writers, bypassing the busy timeout.
+* A file that is not ours is never written to: it is inspected read-only first, and refused unless it
+  is empty or carries our ``application_id``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from factcheck.errors import StoreError
+from factcheck.migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from factcheck.models import (
+    Article,
+    Candidate,
+    Claim,
+    ClaimStatus,
+    Event,
+    EventKind,
+    ExtractedClaim,
+    Passage,
+    Verdict,
+)
+from factcheck.segment import Span
+
+BUSY_TIMEOUT_S = 10.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def utcnow() -> str:
+    """The current time as an ISO-8601 UTC string with seconds (what history rows carry)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not an empty or factcheck SQLite database."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    if magic != _SQLITE_MAGIC:
+        raise StoreError(f"{path} is not a factcheck database (not an SQLite file); refusing to touch it")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is damaged or not a database ({exc}); refusing to touch it") from None
+    if app_id != APPLICATION_ID and tables:
+        raise StoreError(f"{path} is an SQLite database of another program, not factcheck; refusing to touch it")
+    if version > LATEST:
+        raise StoreError(
+            f"{path} was written by a newer factcheck (schema {version}, this one knows {LATEST}); upgrade factcheck"
+        )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _loads(value: str | None) -> Any:
+    return json.loads(value) if value else None
+
+
+class Store:
+    """factcheck's database: articles, passages, claims, candidates and the review history."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"no database at {self.path} (run `factcheck ingest` first)")
+        _check_file(self.path)
+        try:
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {self.path}: {exc}") from None
+        self.read_only = mode != "wal" and not _writable(self.path)
+        self.db = Database(conn)
+        self._migrate()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == LATEST:
+            return
+        try:
+            with self.write():
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                MIGRATIONS.apply(self.db)
+                self.db.execute(f"PRAGMA user_version = {LATEST}")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot prepare {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        """Close the connection (a checkpoint folds the WAL back into the database file)."""
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers queue on the busy
+        timeout instead of failing; nested calls join the outer transaction."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield self
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        """The number of migrations applied."""
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def integrity_ok(self) -> bool:
+        """PRAGMA integrity_check says ok."""
+        return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # --- articles and passages ---------------------------------------------------------------
+
+    def latest_article_at(self, path: str) -> Article | None:
+        """The newest version of the article ingested from ``path``."""
+        row = self._one("SELECT * FROM articles WHERE path = ? ORDER BY version DESC LIMIT 1", [path])
+        return _article(row) if row else None
+
+    def article_with_sha(self, sha256: str) -> Article | None:
+        """A current article with exactly this content, wherever it came from."""
+        row = self._one("SELECT * FROM articles WHERE sha256 = ? AND superseded = 0 ORDER BY id LIMIT 1", [sha256])
+        return _article(row) if row else None
+
+    def add_article(
+        self, *, path: str, title: str, sha256: str, text: str, encoding: str, size: int, spans: Sequence[Span]
+    ) -> tuple[Article, list[Passage]]:
+        """Store a new article (or a new version of one at the same path) with its passages.
+
+        An earlier version at the same path is marked superseded, and so are its claims, whose
+        decisions and history stay as they were."""
+        with self.write():
+            previous = self.latest_article_at(path)
+            version = previous.version + 1 if previous else 1
+            if previous:
+                self.db.execute("UPDATE articles SET superseded = 1 WHERE path = ?", [path])
+                self.db.execute(
+                    "UPDATE claim_state SET superseded = 1, lease_owner = NULL, lease_expires = NULL "
+                    "WHERE claim_id IN (SELECT id FROM claims WHERE article_id IN "
+                    "(SELECT id FROM articles WHERE path = ?))",
+                    [path],
+                )
+            now = utcnow()
+            table = self.db["articles"]
+            table.insert(
+                {"path": path, "title": title, "sha256": sha256, "version": version, "encoding": encoding,
+                 "size": size, "ingested_at": now, "text": text}
+            )
+            article_id = int(table.last_pk)
+            self.db["passages"].insert_all(
+                {"article_id": article_id, "ordinal": i, "paragraph": s.paragraph, "start": s.start,
+                 "end": s.end, "text": text[s.start : s.end], "kind": s.kind, "boilerplate": int(s.boilerplate)}
+                for i, s in enumerate(spans)
+            )
+        article = self.article(article_id)
+        return article, self.passages(article_id)
+
+    def mark_duplicate(self, article_id: int, of_article_id: int) -> None:
+        """Record that an article is a near-copy (syndication) of an earlier one."""
+        with self.write():
+            self.db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [of_article_id, article_id])
+
+    def article(self, article_id: int) -> Article:
+        """One article by id."""
+        row = self._one("SELECT * FROM articles WHERE id = ?", [article_id])
+        if row is None:
+            raise StoreError(f"no article with id {article_id}")
+        return _article(row)
+
+    def articles(self, *, include_superseded: bool = False, with_text: bool = False) -> list[Article]:
+        """Articles in ingest order."""
+        cols = "*" if with_text else "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        where = "" if include_superseded else "WHERE superseded = 0"
+        return [_article(r) for r in self._all(f"SELECT {cols} FROM articles {where} ORDER BY id")]
+
+    def passages(self, article_id: int) -> list[Passage]:
+        """An article's passages in reading order."""
+        return [_passage(r) for r in self._all("SELECT * FROM passages WHERE article_id = ? ORDER BY ordinal", [article_id])]
+
+    def passage(self, passage_id: int) -> Passage:
+        """One passage by id."""
+        row = self._one("SELECT * FROM passages WHERE id = ?", [passage_id])
+        if row is None:
+            raise StoreError(f"no passage with id {passage_id}")
+        return _passage(row)
+
+    def passages_by_id(self, ids: Iterable[int]) -> dict[int, Passage]:
+        """Several passages at once."""
+        id_list = list(dict.fromkeys(ids))
+        out: dict[int, Passage] = {}
+        for chunk in _chunks(id_list, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._all(f"SELECT * FROM passages WHERE id IN ({marks})", chunk):
+                out[r["id"]] = _passage(r)
+        return out
+
+    def search_passages(
+        self, match: str, *, limit: int = 200, exclude_article_ids: Sequence[int] = (), evidence_only: bool = True
+    ) -> list[tuple[Passage, float]]:
+        """Full-text search (an FTS5 MATCH expression) over current, non-boilerplate passages, best
+        first, with the bm25 rank (lower is better)."""
+        where = ["passages_fts MATCH ?"]
+        params: list[Any] = [match]
+        if evidence_only:
+            where.append("p.boilerplate = 0 AND a.superseded = 0")
+        if exclude_article_ids:
+            where.append(f"p.article_id NOT IN ({','.join('?' * len(exclude_article_ids))})")
+            params.extend(exclude_article_ids)
+        sql = (
+            "SELECT p.*, bm25(passages_fts) AS rank FROM passages_fts "
+            "JOIN passages p ON p.id = passages_fts.rowid JOIN articles a ON a.id = p.article_id "
+            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
+        )
+        params.append(limit)
+        try:
+            rows = self._all(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query: {exc}") from None
+        return [(_passage(r), float(r["rank"])) for r in rows]
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many passages contain each (already tokenised, stemmed) term."""
+        term_list = list(dict.fromkeys(terms))
+        out: dict[str, int] = {}
+        for chunk in _chunks(term_list, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._all(f"SELECT term, doc FROM passages_fts_vocab WHERE term IN ({marks})", chunk):
+                out[r["term"]] = int(r["doc"])
+        return out
+
+    def passage_count(self) -> int:
+        """Passages that can serve as evidence."""
+        return int(self.db.execute("SELECT count(*) FROM passages WHERE boilerplate = 0").fetchone()[0])
+
+    # --- claims ------------------------------------------------------------------------------
+
+    def add_claims(
+        self, article_id: int | None, claims: Sequence[ExtractedClaim], *, passage_ids: Sequence[int | None] = (),
+        origin: str = "extracted", source_note: str | None = None,
+    ) -> list[int]:
+        """Store claims (pending) and return their ids."""
+        now = utcnow()
+        ids: list[int] = []
+        with self.write():
+            for i, c in enumerate(claims):
+                table = self.db["claims"]
+                table.insert(
+                    {"article_id": article_id, "passage_id": passage_ids[i] if i < len(passage_ids) else None,
+                     "start": c.start if article_id is not None else None,
+                     "end": c.end if article_id is not None else None, "text": c.text, "score": c.score,
+                     "reasons": _json(c.reasons), "quantities": _json(c.quantities), "origin": origin,
+                     "source_note": source_note, "created_at": now}
+                )
+                claim_id = int(table.last_pk)
+                self.db["claim_state"].insert({"claim_id": claim_id, "status": "pending", "score": c.score})
+                ids.append(claim_id)
+        return ids
+
+    def claim(self, claim_id: int) -> Claim:
+        """One claim with its current state."""
+        rows = self._all(_CLAIM_SELECT + " WHERE c.id = ?", [claim_id])
+        if not rows:
+            raise StoreError(f"no claim with id {claim_id}")
+        return _claim(rows[0])
+
+    def claims(
+        self, *, article_id: int | None = None, include_superseded: bool = False, ids: Sequence[int] | None = None
+    ) -> list[Claim]:
+        """Claims in id order, optionally of one article or a given set of ids."""
+        where, params = [], []  # type: ignore[var-annotated]
+        if article_id is not None:
+            where.append("c.article_id = ?")
+            params.append(article_id)
+        if not include_superseded:
+            where.append("s.superseded = 0")
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"c.id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        sql = _CLAIM_SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY c.id"
+        return [_claim(r) for r in self._all(sql, params)]
+
+    def set_cluster(self, claim_ids: Sequence[int], cluster_id: int) -> None:
+        """Put claims in one cross-source cluster (the same claim reported by several outlets)."""
+        with self.write():
+            for chunk in _chunks(list(claim_ids), 500):
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"UPDATE claims SET cluster_id = ? WHERE id IN ({marks})", [cluster_id, *chunk])
+
+    def queue(
+        self, *, statuses: Sequence[str] | None = None, search: str | None = None, offset: int = 0,
+        limit: int = 200, now: str | None = None,
+    ) -> list[Claim]:
+        """A page of the queue in review order: re-queued first, then pending by score, then the rest."""
+        where, params = self._queue_filter(statuses, search)
+        sql = (
+            _CLAIM_SELECT + f" WHERE {where} ORDER BY "
+            "CASE s.status WHEN 'requeued' THEN 0 WHEN 'pending' THEN 1 WHEN 'in_review' THEN 2 ELSE 3 END, "
+            "s.score DESC, c.id LIMIT ? OFFSET ?"
+        )
+        return [_claim(r) for r in self._all(sql, [*params, limit, offset])]
+
+    def queue_count(self, *, statuses: Sequence[str] | None = None, search: str | None = None) -> int:
+        """How many claims a queue filter matches."""
+        where, params = self._queue_filter(statuses, search)
+        sql = f"SELECT count(*) FROM claims c JOIN claim_state s ON s.claim_id = c.id WHERE {where}"
+        return int(self.db.execute(sql, params).fetchone()[0])
+
+    @staticmethod
+    def _queue_filter(statuses: Sequence[str] | None, search: str | None) -> tuple[str, list[Any]]:
+        where = ["s.superseded = 0"]
+        params: list[Any] = []
+        if statuses:
+            where.append(f"s.status IN ({','.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if search:
+            where.append("c.text LIKE ? ESCAPE '\\'")
+            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
+        return " AND ".join(where), params
+
+    def next_available(self, reviewer: str, now: str, *, exclude: Sequence[int] = ()) -> Claim | None:
+        """The first open claim in queue order that nobody else holds a live lease on (or that this
+        reviewer already holds), skipping ``exclude``."""
+        skip = f"AND c.id NOT IN ({','.join('?' * len(exclude))}) " if exclude else ""
+        sql = (
+            _CLAIM_SELECT + " WHERE s.superseded = 0 AND s.status IN ('requeued', 'pending') "
+            "AND (s.lease_owner IS NULL OR s.lease_expires <= ? OR s.lease_owner = ?) " + skip +
+            "ORDER BY CASE s.status WHEN 'requeued' THEN 0 ELSE 1 END, s.score DESC, c.id LIMIT 1"
+        )
+        rows = self._all(sql, [now, reviewer, *exclude])
+        return _claim(rows[0]) if rows else None
+
+    def held_by(self, reviewer: str) -> list[int]:
+        """Ids of the claims a reviewer holds a lease on."""
+        return [r["claim_id"] for r in self._all("SELECT claim_id FROM claim_state WHERE lease_owner = ?", [reviewer])]
+
+    def last_live_decision(self, reviewer: str) -> Event | None:
+        """The reviewer's most recent decision that no undo has cancelled and that is still the
+        claim's decision in force."""
+        row = self._one(
+            "SELECT e.* FROM events e JOIN claim_state s ON s.decision_event_id = e.id "
+            "WHERE e.reviewer = ? AND e.kind = 'decided' AND s.superseded = 0 ORDER BY e.id DESC LIMIT 1",
+            [reviewer],
+        )
+        return _event(row) if row else None
+
+    def status_counts(self) -> dict[str, int]:
+        """Current claims by status."""
+        rows = self._all("SELECT status, count(*) AS n FROM claim_state WHERE superseded = 0 GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+
+    def verdict_counts(self) -> dict[str, int]:
+        """Current decisions by verdict."""
+        rows = self._all(
+            "SELECT verdict, count(*) AS n FROM claim_state WHERE superseded = 0 AND verdict IS NOT NULL "
+            "GROUP BY verdict"
+        )
+        return {r["verdict"]: int(r["n"]) for r in rows}
+
+    def expired_leases(self, now: str) -> list[Claim]:
+        """Claims whose lease ran out (a reviewer went away or was killed)."""
+        rows = self._all(_CLAIM_SELECT + " WHERE s.lease_owner IS NOT NULL AND s.lease_expires <= ?", [now])
+        return [_claim(r) for r in rows]
+
+    # --- review state and history ------------------------------------------------------------
+
+    def append_event(
+        self, claim_id: int, kind: EventKind, *, reviewer: str | None, at: str, verdict: Verdict | None = None,
+        evidence_passage_id: int | None = None, note: str | None = None, detail: dict[str, Any] | None = None,
+        undoes: int | None = None,
+    ) -> int:
+        """Append one history event (never updated or deleted afterwards) and return its id."""
+        table = self.db["events"]
+        table.insert(
+            {"claim_id": claim_id, "kind": str(kind), "verdict": str(verdict) if verdict else None,
+             "evidence_passage_id": evidence_passage_id, "note": note, "reviewer": reviewer, "at": at,
+             "detail": _json(detail) if detail is not None else None, "undoes": undoes}
+        )
+        return int(table.last_pk)
+
+    def set_state(self, claim_id: int, **fields: Any) -> None:
+        """Update a claim's state projection (call inside ``write()`` with the event that caused it)."""
+        if "requeue_reason" in fields and fields["requeue_reason"] is not None:
+            fields["requeue_reason"] = _json(fields["requeue_reason"])
+        for key in ("status", "verdict"):
+            if fields.get(key) is not None:
+                fields[key] = str(fields[key])
+        assignments = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(f"UPDATE claim_state SET {assignments} WHERE claim_id = ?", [*fields.values(), claim_id])
+
+    def history(self, claim_id: int) -> list[Event]:
+        """A claim's events, oldest first."""
+        return [_event(r) for r in self._all("SELECT * FROM events WHERE claim_id = ? ORDER BY id", [claim_id])]
+
+    def histories(self, claim_ids: Sequence[int]) -> dict[int, list[Event]]:
+        """Many claims' events at once (for reports)."""
+        out: dict[int, list[Event]] = {i: [] for i in claim_ids}
+        for chunk in _chunks(list(claim_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._all(f"SELECT * FROM events WHERE claim_id IN ({marks}) ORDER BY id", chunk):
+                out[r["claim_id"]].append(_event(r))
+        return out
+
+    def event(self, event_id: int) -> Event:
+        """One event by id."""
+        row = self._one("SELECT * FROM events WHERE id = ?", [event_id])
+        if row is None:
+            raise StoreError(f"no event with id {event_id}")
+        return _event(row)
+
+    def reviewers(self) -> list[str]:
+        """Everyone who has decided something."""
+        rows = self._all("SELECT DISTINCT reviewer FROM events WHERE kind = 'decided' AND reviewer IS NOT NULL ORDER BY 1")
+        return [r["reviewer"] for r in rows]
+
+    # --- candidates --------------------------------------------------------------------------
+
+    def replace_candidates(self, claim_id: int, candidates: Sequence[Candidate]) -> None:
+        """Set a claim's ranked evidence candidates (derived data, recomputed when the corpus grows)."""
+        now = utcnow()
+        with self.write():
+            self.db.execute("DELETE FROM candidates WHERE claim_id = ?", [claim_id])
+            self.db["candidates"].insert_all(
+                {"claim_id": claim_id, "passage_id": c.passage_id, "rank": c.rank, "score": c.score,
+                 "components": _json(c.components), "quantities": _json(c.quantities),
+                 "syndicated": int(c.syndicated), "created_at": now}
+                for c in candidates
+            )
+
+    def candidates(self, claim_id: int, *, limit: int | None = None) -> list[Candidate]:
+        """A claim's candidates, best first."""
+        sql = "SELECT * FROM candidates WHERE claim_id = ? ORDER BY rank"
+        params: list[Any] = [claim_id]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_candidate(r) for r in self._all(sql, params)]
+
+    def candidates_for(self, claim_ids: Sequence[int]) -> dict[int, list[Candidate]]:
+        """Candidates of many claims at once."""
+        out: dict[int, list[Candidate]] = {i: [] for i in claim_ids}
+        for chunk in _chunks(list(claim_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._all(f"SELECT * FROM candidates WHERE claim_id IN ({marks}) ORDER BY claim_id, rank", chunk):
+                out[r["claim_id"]].append(_candidate(r))
+        return out
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
+
+
+_CLAIM_SELECT = (
+    "SELECT c.*, s.status, s.verdict, s.evidence_passage_id, s.note, s.reviewer, s.decided_at, s.requeue_reason, "
+    "s.lease_owner, s.lease_expires, s.superseded FROM claims c JOIN claim_state s ON s.claim_id = c.id"
+)
+
+
+def _writable(path: Path) -> bool:
+    try:
+        with path.open("r+b"):
+            return True
+    except OSError:
+        return False
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _article(r: dict[str, Any]) -> Article:
+    return Article(
+        id=r["id"], path=r["path"], title=r["title"], sha256=r["sha256"], version=r["version"],
+        superseded=bool(r["superseded"]), encoding=r["encoding"], ingested_at=r["ingested_at"],
+        duplicate_of=r["duplicate_of"], text=r.get("text") or "",
+    )
+
+
+def _passage(r: dict[str, Any]) -> Passage:
+    return Passage(
+        id=r["id"], article_id=r["article_id"], ordinal=r["ordinal"], paragraph=r["paragraph"], start=r["start"],
+        end=r["end"], text=r["text"], kind=r["kind"], boilerplate=bool(r["boilerplate"]),
+    )
+
+
+def _claim(r: dict[str, Any]) -> Claim:
+    return Claim(
+        id=r["id"], article_id=r["article_id"], text=r["text"], start=r["start"], end=r["end"], score=r["score"],
+        reasons=_loads(r["reasons"]) or [], quantities=_loads(r["quantities"]) or [], origin=r["origin"],
+        source_note=r["source_note"], cluster_id=r["cluster_id"], passage_id=r["passage_id"],
+        status=_status(r), verdict=Verdict(r["verdict"]) if r["verdict"] else None,
+        evidence_passage_id=r["evidence_passage_id"], note=r["note"], reviewer=r["reviewer"],
+        decided_at=r["decided_at"], requeue_reason=_loads(r["requeue_reason"]), lease_owner=r["lease_owner"],
+        lease_expires=r["lease_expires"], superseded=bool(r["superseded"]),
+    )
+
+
+def _status(r: dict[str, Any]) -> ClaimStatus:
+    """Stored status, except that an open claim under a live lease shows as in review."""
+    if r["lease_owner"] and r["status"] != "decided" and (r["lease_expires"] or "") > utcnow():
+        return ClaimStatus.IN_REVIEW
+    return ClaimStatus(r["status"])
+
+
+def _candidate(r: dict[str, Any]) -> Candidate:
+    return Candidate(
+        claim_id=r["claim_id"], passage_id=r["passage_id"], rank=r["rank"], score=r["score"],
+        components=_loads(r["components"]) or {}, quantities=_loads(r["quantities"]) or [],
+        syndicated=bool(r["syndicated"]),
+    )
+
+
+def _event(r: dict[str, Any]) -> Event:
+    return Event(
+        id=r["id"], claim_id=r["claim_id"], kind=EventKind(r["kind"]),
+        verdict=Verdict(r["verdict"]) if r["verdict"] else None, evidence_passage_id=r["evidence_passage_id"],
+        note=r["note"], reviewer=r["reviewer"], at=r["at"], detail=_loads(r["detail"]), undoes=r["undoes"],
+    )

@@ -101,10 +101,14 @@ _DESK_CODE = re.compile(r"^[a-z]{1,5}(?:[-/][a-z]{1,5}){1,6}$")
 _END_PUNCT = tuple(".!?:;,”\"’')…")
 
 
+def _is_furniture(sentence: str) -> bool:
+    s = sentence.strip()
+    return bool(_FURNITURE.match(s) or _DESK_CODE.match(s))
+
+
 def _is_boilerplate(sentence: str) -> bool:
     """Page furniture, a credit, a desk code or a lone source tag: never a claim, never evidence."""
-    s = sentence.strip()
-    return bool(_FURNITURE.match(s) or _DESK_CODE.match(s) or _SOURCE_TAG.match(s))
+    return _is_furniture(sentence) or bool(_SOURCE_TAG.match(sentence.strip()))
 
 
 def _is_heading(paragraph: str) -> bool:
@@ -161,7 +165,7 @@ def split_passages(text: str) -> list[Span]:
     headline: str | None = None
     for index, (p_start, p_end) in enumerate(_paragraph_spans(text)):
         paragraph = text[p_start:p_end]
-        if index == 0 and _is_heading(paragraph) and not _is_boilerplate(paragraph):
+        if index == 0 and _is_heading(paragraph) and not _is_furniture(paragraph):
             headline = paragraph
             spans.append(Span(p_start, p_end, index, "headline"))
             continue

@@ -20,7 +20,7 @@ from factcheck.errors import FactcheckError, InputError
 from factcheck.extraction import extract_claims
 from factcheck.ingest import IngestReport, Skip, decode, discover, html_to_text, ingest_paths
 from factcheck.models import Verdict
-from factcheck.pipeline import process_article
+from factcheck.pipeline import add_manual_claims, process_article
 from factcheck.queue import Reviewer
 from factcheck.segment import clean_text
 from factcheck.settings import DEFAULT_SETTINGS, Settings
@@ -325,6 +325,44 @@ def undo(app: Context, reviewer: str) -> None:
     with app.store(create=False) as store:
         claim = Reviewer(store, reviewer, app.settings).undo()
     click.echo(f"claim #{claim.id} is {claim.status.value} again")
+
+
+# --- manual claims --------------------------------------------------------------------------------
+
+
+@cli.group()
+def claim() -> None:
+    """Claims that come from outside the corpus."""
+
+
+@claim.command("add")
+@click.argument("texts", nargs=-1)
+@click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="One claim per line (- for stdin).")
+@click.option("--source", "source", help="Where the claim came from (a tip, a broadcast, an editor).")
+@click.option("--json", "as_json", is_flag=True, help="Print the created claims as JSON.")
+@click.pass_obj
+def claim_add(app: Context, texts: tuple[str, ...], file: Any, source: str | None, as_json: bool) -> None:
+    """Queue claims by hand; they are linked to evidence in every article.
+
+    \b
+    Example:
+      factcheck claim add "Russia recruited 168 Chinese citizens" --source "AFP document"
+      factcheck claim add --file tips.txt --source "reader tips"
+    """
+    lines = list(texts)
+    if file is not None:
+        lines.extend(file.read().splitlines())
+    with app.store() as store:
+        ids = add_manual_claims(store, lines, app.settings, source_note=source)
+        if as_json:
+            data = report_mod.collect(store, claim_ids=ids)
+            echo_json([report_mod.claim_obj(data, c, shown=app.settings.candidates_shown) for c in data.claims])
+            return
+        for claim_id in ids:
+            c = store.claim(claim_id)
+            best = store.candidates(claim_id, limit=1)
+            hint = f"; best evidence: passage {best[0].passage_id} ({best[0].score:.0f})" if best else "; no evidence found"
+            click.echo(f"claim #{c.id} queued: {_snippet(c.text)}{hint}")
 
 
 # --- the review screen ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Protocol
 
 from factcheck.models import Article
 from factcheck.segment import clean_text, headline_of, split_passages
@@ -170,7 +171,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     claims: int = 0
-    requeued: int = 0
+    requeued: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -184,7 +185,7 @@ class IngestReport:
             parts.append(f"{len(self.skipped)} skipped")
         parts.append(f"{self.claims} new claims")
         if self.requeued:
-            parts.append(f"{self.requeued} re-queued")
+            parts.append(f"{len(self.requeued)} re-queued")
         return "ingest: " + ", ".join(parts)
 
 
@@ -229,7 +230,14 @@ def _title_from_name(path: Path) -> str:
     return words[:1].upper() + words[1:] if words else path.name
 
 
-ArticleHook = Callable[[Store, Article, Settings], int]
+class HookOutcome(Protocol):
+    """What the rest of the pipeline reports back for one article."""
+
+    claims: int
+    requeued: list[int]
+
+
+ArticleHook = Callable[[Store, Article, Settings], HookOutcome]
 
 
 def ingest_paths(
@@ -239,7 +247,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders into the store. Each file is committed on its own, so a failure later
     loses nothing earlier; ``after_article`` runs the rest of the pipeline (claims, evidence, re-queue)
-    on each new article and returns how many claims it created."""
+    on each new article and reports how many claims it created and which claims it re-queued."""
     report = IngestReport()
     for item in discover(paths):
         if isinstance(item, Skip):
@@ -286,4 +294,6 @@ def _ingest_one(
     )
     (report.updated if current else report.added).append(article)
     if after:
-        report.claims += after(store, article, settings)
+        outcome = after(store, article, settings)
+        report.claims += outcome.claims
+        report.requeued.extend(outcome.requeued)

@@ -5,19 +5,30 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from factcheck.errors import InputError
 from factcheck.extraction import extract_claims, score_passage
-from factcheck.matching import link_claims
-from factcheck.models import Article, ExtractedClaim
+from factcheck.matching import cluster_claims, find_duplicates, link_claims, link_new_article
+from factcheck.models import Article, Candidate, ClaimStatus, ExtractedClaim
+from factcheck.queue import requeue
 from factcheck.quantities import find_quantities
 from factcheck.segment import Span, clean_text
 from factcheck.settings import Settings
 from factcheck.storage import Store
 
 
-def process_article(store: Store, article: Article, settings: Settings) -> int:
-    """Extract and store the article's claims; return how many."""
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """What processing one new article did."""
+
+    claims: int
+    requeued: list[int]
+
+
+def process_article(store: Store, article: Article, settings: Settings) -> ArticleOutcome:
+    """Extract and store the article's claims, recognise syndicated copies, link evidence both ways,
+    cluster claims across sources, and re-queue decided claims the new source bears on."""
     passages = store.passages(article.id)
     spans = [Span(p.start, p.end, p.paragraph, p.kind) for p in passages]  # type: ignore[arg-type]
     text = store.article(article.id).text
@@ -25,8 +36,44 @@ def process_article(store: Store, article: Article, settings: Settings) -> int:
     starts = [p.start for p in passages]
     passage_ids = [passages[max(bisect.bisect_right(starts, c.start) - 1, 0)].id if passages else None
                    for c in extracted]
-    store.add_claims(article.id, extracted, passage_ids=passage_ids)
-    return len(extracted)
+    ids = store.add_claims(article.id, extracted, passage_ids=passage_ids)
+    find_duplicates(store, article)
+    new_evidence = link_new_article(store, article, settings)
+    cluster_claims(store, ids)
+    return ArticleOutcome(claims=len(ids), requeued=requeue_for_new_evidence(store, article, new_evidence, settings))
+
+
+def requeue_for_new_evidence(
+    store: Store, article: Article, new_evidence: dict[int, list[Candidate]], settings: Settings
+) -> list[int]:
+    """Re-queue decided claims that the new article gives a strong candidate, supporting or contradicting
+    (score >= ``settings.requeue_threshold``); a loose topical overlap scores below it, and a syndicated
+    copy is not new evidence. Pending claims simply gained the candidates. Returns the re-queued ids."""
+    strong = {
+        claim_id: best
+        for claim_id, cands in new_evidence.items()
+        if (best := _best_independent(cands)) is not None and best.score >= settings.requeue_threshold
+    }
+    if not strong:
+        return []
+    requeued = []
+    for claim in store.claims(ids=list(strong)):
+        if claim.status not in (ClaimStatus.DECIDED, ClaimStatus.REQUEUED) or claim.superseded:
+            continue
+        best = strong[claim.id]
+        passage = store.passage(best.passage_id)
+        requeue(store, claim.id, {
+            "article_id": article.id, "article_title": article.title, "article_path": article.path,
+            "passage_id": passage.id, "passage_text": passage.text, "score": round(best.score, 1),
+            "quantities": best.quantities, "previous_verdict": claim.verdict.value if claim.verdict else None,
+        })
+        requeued.append(claim.id)
+    return requeued
+
+
+def _best_independent(candidates: Sequence[Candidate]) -> Candidate | None:
+    independent = [c for c in candidates if not c.syndicated]
+    return max(independent, key=lambda c: c.score) if independent else None
 
 
 def add_manual_claims(

@@ -58,7 +58,9 @@ def default_reviewer() -> str:
 def reviewer_option(func: F) -> F:
     """--reviewer NAME, defaulting to $FACTCHECK_REVIEWER or the OS user."""
     return click.option(
-        "--reviewer", default=default_reviewer, show_default="$FACTCHECK_REVIEWER or your user name",
+        "--reviewer",
+        default=default_reviewer,
+        show_default="$FACTCHECK_REVIEWER or your user name",
         help="Who is reviewing (recorded with every decision).",
     )(func)
 
@@ -69,8 +71,15 @@ def echo_json(value: Any) -> None:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", envvar="FACTCHECK_DB", default=DEFAULT_DB, show_default=True, metavar="PATH",
-              help="The review database (env FACTCHECK_DB).")
+@click.option(
+    "--db",
+    "db",
+    envvar="FACTCHECK_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    metavar="PATH",
+    help="The review database (env FACTCHECK_DB).",
+)
 @click.version_option(package_name="factcheck")
 @click.pass_context
 def cli(ctx: click.Context, db: str) -> None:
@@ -88,7 +97,9 @@ def cli(ctx: click.Context, db: str) -> None:
 def _default(app: Context) -> None:
     folder = Path(DEFAULT_ARTICLES)
     if not folder.is_dir():
-        raise InputError(f"no ./{DEFAULT_ARTICLES} folder here: run `factcheck ingest PATH` or cd to a desk folder")
+        raise InputError(
+            f"no ./{DEFAULT_ARTICLES} folder here: run `factcheck ingest PATH` or cd to a desk folder"
+        )
     with app.store() as store:
         report = run_ingest(store, [folder], app.settings, quiet_unchanged=True)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -103,13 +114,16 @@ def _default(app: Context) -> None:
 # --- ingest ---------------------------------------------------------------------------------------
 
 
-def run_ingest(store: Store, paths: list[Path], settings: Settings, *, quiet_unchanged: bool = False) -> IngestReport:
+def run_ingest(
+    store: Store, paths: list[Path], settings: Settings, *, quiet_unchanged: bool = False
+) -> IngestReport:
     """Ingest with a progress bar on a terminal, one line per skipped file, and a summary line."""
     files = sum(1 for item in discover(paths) if isinstance(item, Path))
     show_bar = sys.stderr.isatty() and files > 1
     with click.progressbar(length=files, label="ingesting", file=sys.stderr, hidden=not show_bar) as bar:
-        report = ingest_paths(store, paths, settings=settings, progress=lambda _p: bar.update(1),
-                              after_article=process_article)
+        report = ingest_paths(
+            store, paths, settings=settings, progress=lambda _p: bar.update(1), after_article=process_article
+        )
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
     for line in report.skipped:
@@ -136,9 +150,17 @@ def ingest(app: Context, paths: tuple[Path, ...], as_json: bool) -> None:
     with app.store() as store:
         report = run_ingest(store, list(paths), app.settings)
     if as_json:
-        echo_json({"added": [a.path for a in report.added], "updated": [a.path for a in report.updated],
-                   "unchanged": report.unchanged, "skipped": report.skipped, "warnings": report.warnings,
-                   "claims": report.claims, "requeued": report.requeued})
+        echo_json(
+            {
+                "added": [a.path for a in report.added],
+                "updated": [a.path for a in report.updated],
+                "unchanged": report.unchanged,
+                "skipped": report.skipped,
+                "warnings": report.warnings,
+                "claims": report.claims,
+                "requeued": report.requeued,
+            }
+        )
     if not report.ok:
         sys.exit(EXIT_SKIPPED)
 
@@ -161,7 +183,9 @@ def print_status(store: Store) -> None:
         click.echo(f"  {verdict.value:<12}{verdicts.get(verdict.value, 0):>4}")
     for claim in store.queue(statuses=["requeued"], limit=50):
         reason = claim.requeue_reason or {}
-        click.echo(f"re-queued #{claim.id}: {_snippet(claim.text)} (new source: {reason.get('article_title', '?')})")
+        click.echo(
+            f"re-queued #{claim.id}: {_snippet(claim.text)} (new source: {reason.get('article_title', '?')})"
+        )
 
 
 def _snippet(text: str, width: int = 60) -> str:
@@ -176,9 +200,14 @@ def status(app: Context, as_json: bool) -> None:
     """Show how far the review is: claims by status and by verdict."""
     with app.store(create=False) as store:
         if as_json:
-            echo_json({"articles": len(store.articles()), "status": store.status_counts(),
-                       "verdicts": store.verdict_counts(),
-                       "requeued": [c.id for c in store.queue(statuses=["requeued"], limit=10_000)]})
+            echo_json(
+                {
+                    "articles": len(store.articles()),
+                    "status": store.status_counts(),
+                    "verdicts": store.verdict_counts(),
+                    "requeued": [c.id for c in store.queue(statuses=["requeued"], limit=10_000)],
+                }
+            )
         else:
             print_status(store)
 
@@ -187,9 +216,12 @@ def status(app: Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Report format."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
 @click.pass_obj
 def export(app: Context, fmt: str, output: Path | None) -> None:
     """Export the review (the JSON contract is documented in README.md).
@@ -224,9 +256,18 @@ def write_output(text: str, output: Path | None) -> None:
 
 @cli.command()
 @click.argument("source", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (text, start, end, score, reasons, quantities).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help=f"Minimum score (default {DEFAULT_SETTINGS.claim_threshold}).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list (text, start, end, score, reasons, quantities).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help=f"Minimum score (default {DEFAULT_SETTINGS.claim_threshold}).",
+)
 @click.pass_obj
 def extract(app: Context, source: Path, as_json: bool, threshold: float | None) -> None:
     """Print the claims of one text without touching a database ("-" reads stdin).
@@ -253,7 +294,9 @@ def extract(app: Context, source: Path, as_json: bool, threshold: float | None) 
     if suffix in {".html", ".htm"}:
         text = html_to_text(text)[0]
     text = clean_text(text)
-    settings = app.settings if threshold is None else app.settings.model_copy(update={"claim_threshold": threshold})
+    settings = (
+        app.settings if threshold is None else app.settings.model_copy(update={"claim_threshold": threshold})
+    )
     claims = extract_claims(text, settings)
     if as_json:
         echo_json([c.model_dump() for c in claims])
@@ -270,7 +313,9 @@ def extract(app: Context, source: Path, as_json: bool, threshold: float | None) 
 
 @cli.command("next")
 @reviewer_option
-@click.option("--json", "as_json", is_flag=True, help="Print the claim as JSON (null when the queue is empty).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the claim as JSON (null when the queue is empty)."
+)
 @click.pass_obj
 def next_claim(app: Context, reviewer: str, as_json: bool) -> None:
     """Take the next claim in queue order, leased to you so nobody else gets it meanwhile."""
@@ -280,13 +325,20 @@ def next_claim(app: Context, reviewer: str, as_json: bool) -> None:
             if claim is None:
                 click.echo("null")
             else:
-                echo_json(report_mod.claim_obj(report_mod.collect(store, claim_ids=[claim.id]), claim,
-                                               shown=app.settings.candidates_shown))
+                echo_json(
+                    report_mod.claim_obj(
+                        report_mod.collect(store, claim_ids=[claim.id]),
+                        claim,
+                        shown=app.settings.candidates_shown,
+                    )
+                )
             return
         if claim is None:
             click.echo("the queue is empty")
             return
-        click.echo(f"claim #{claim.id} (score {claim.score:.2f}, leased to {reviewer} until {claim.lease_expires})")
+        click.echo(
+            f"claim #{claim.id} (score {claim.score:.2f}, leased to {reviewer} until {claim.lease_expires})"
+        )
         click.echo(f"  {claim.text}")
         for cand in store.candidates(claim.id, limit=app.settings.candidates_shown):
             passage = store.passage(cand.passage_id)
@@ -296,13 +348,22 @@ def next_claim(app: Context, reviewer: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("claim_id", type=int)
 @click.option("--verdict", required=True, help="verified, disputed or unsupported.")
-@click.option("--evidence", "evidence", type=int, help="The passage id that supports or contradicts the claim.")
+@click.option(
+    "--evidence", "evidence", type=int, help="The passage id that supports or contradicts the claim."
+)
 @click.option("--note", help="Why (saved with the decision).")
 @reviewer_option
 @click.option("--json", "as_json", is_flag=True, help="Print the decided claim as JSON.")
 @click.pass_obj
-def decide(app: Context, claim_id: int, verdict: str, evidence: int | None, note: str | None, reviewer: str,
-           as_json: bool) -> None:
+def decide(
+    app: Context,
+    claim_id: int,
+    verdict: str,
+    evidence: int | None,
+    note: str | None,
+    reviewer: str,
+    as_json: bool,
+) -> None:
     """Record a verdict on a claim (verified and disputed need --evidence).
 
     \b
@@ -310,7 +371,9 @@ def decide(app: Context, claim_id: int, verdict: str, evidence: int | None, note
       factcheck decide 12 --verdict disputed --evidence 47 --note "EFE says 30,000 rubles"
     """
     with app.store(create=False) as store:
-        claim = Reviewer(store, reviewer, app.settings).decide(claim_id, verdict, evidence_passage_id=evidence, note=note)
+        claim = Reviewer(store, reviewer, app.settings).decide(
+            claim_id, verdict, evidence_passage_id=evidence, note=note
+        )
         if as_json:
             echo_json(report_mod.claim_obj(report_mod.collect(store, claim_ids=[claim.id]), claim))
         else:
@@ -337,7 +400,9 @@ def claim() -> None:
 
 @claim.command("add")
 @click.argument("texts", nargs=-1)
-@click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="One claim per line (- for stdin).")
+@click.option(
+    "--file", "file", type=click.File("r", encoding="utf-8"), help="One claim per line (- for stdin)."
+)
 @click.option("--source", "source", help="Where the claim came from (a tip, a broadcast, an editor).")
 @click.option("--json", "as_json", is_flag=True, help="Print the created claims as JSON.")
 @click.pass_obj
@@ -356,12 +421,18 @@ def claim_add(app: Context, texts: tuple[str, ...], file: Any, source: str | Non
         ids = add_manual_claims(store, lines, app.settings, source_note=source)
         if as_json:
             data = report_mod.collect(store, claim_ids=ids)
-            echo_json([report_mod.claim_obj(data, c, shown=app.settings.candidates_shown) for c in data.claims])
+            echo_json(
+                [report_mod.claim_obj(data, c, shown=app.settings.candidates_shown) for c in data.claims]
+            )
             return
         for claim_id in ids:
             c = store.claim(claim_id)
             best = store.candidates(claim_id, limit=1)
-            hint = f"; best evidence: passage {best[0].passage_id} ({best[0].score:.0f})" if best else "; no evidence found"
+            hint = (
+                f"; best evidence: passage {best[0].passage_id} ({best[0].score:.0f})"
+                if best
+                else "; no evidence found"
+            )
             click.echo(f"claim #{c.id} queued: {_snippet(c.text)}{hint}")
 
 

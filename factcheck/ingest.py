@@ -39,8 +39,11 @@ class Skip(Exception):
 # --- decoding --------------------------------------------------------------------------------------
 
 _BOMS = [
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 
 
@@ -52,7 +55,9 @@ def decode(data: bytes) -> Decoded:
             try:
                 return Decoded(data.decode(encoding), encoding.replace("-sig", ""))
             except UnicodeDecodeError:
-                raise Skip(f"declares {encoding} with a byte-order mark but is not valid {encoding}") from None
+                raise Skip(
+                    f"declares {encoding} with a byte-order mark but is not valid {encoding}"
+                ) from None
     if _looks_binary(data):
         raise Skip("binary file (not text)")
     try:
@@ -73,8 +78,32 @@ def _looks_binary(data: bytes) -> bool:
 # --- HTML --------------------------------------------------------------------------------------
 
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-    "article", "header", "footer", "blockquote", "figcaption", "figure", "pre", "hr", "dd", "dt", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "figcaption",
+    "figure",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "title",
 }
 _HIDDEN = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
 
@@ -180,7 +209,11 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line: what happened."""
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+        ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
         parts.append(f"{self.claims} new claims")
@@ -241,8 +274,12 @@ ArticleHook = Callable[[Store, Article, Settings], HookOutcome]
 
 
 def ingest_paths(
-    store: Store, paths: Iterable[Path], *, settings: Settings = DEFAULT_SETTINGS,
-    progress: Callable[[Path], None] | None = None, after_article: ArticleHook | None = None,
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    progress: Callable[[Path], None] | None = None,
+    after_article: ArticleHook | None = None,
     base: Path | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store. Each file is committed on its own, so a failure later
@@ -269,7 +306,12 @@ def _display_path(path: Path, base: Path | None) -> str:
 
 
 def _ingest_one(
-    store: Store, path: Path, report: IngestReport, settings: Settings, after: ArticleHook | None, base: Path | None
+    store: Store,
+    path: Path,
+    report: IngestReport,
+    settings: Settings,
+    after: ArticleHook | None,
+    base: Path | None,
 ) -> None:
     shown = _display_path(path, base)
     try:
@@ -289,8 +331,13 @@ def _ingest_one(
         report.warnings.append(f"{shown}: same content as {twin.path}, already ingested")
         return
     article, _ = store.add_article(
-        path=shown, title=source.title, sha256=source.sha256, text=source.text, encoding=source.encoding,
-        size=source.size, spans=split_passages(source.text),
+        path=shown,
+        title=source.title,
+        sha256=source.sha256,
+        text=source.text,
+        encoding=source.encoding,
+        size=source.size,
+        spans=split_passages(source.text),
     )
     (report.updated if current else report.added).append(article)
     if after:

@@ -121,7 +121,9 @@ def m001_initial(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'history is append-only: events cannot be deleted'); END;
         """
     )
-    db["passages"].enable_fts(["text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2")
+    db.table("passages").enable_fts(
+        ["text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2"
+    )
 
 
 @MIGRATIONS()

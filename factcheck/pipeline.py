@@ -11,8 +11,8 @@ from factcheck.errors import InputError
 from factcheck.extraction import extract_claims, score_passage
 from factcheck.matching import cluster_claims, find_duplicates, link_claims, link_new_article
 from factcheck.models import Article, Candidate, ClaimStatus, ExtractedClaim
-from factcheck.queue import requeue
 from factcheck.quantities import find_quantities
+from factcheck.queue import requeue
 from factcheck.segment import Span, clean_text
 from factcheck.settings import Settings
 from factcheck.storage import Store
@@ -34,13 +34,16 @@ def process_article(store: Store, article: Article, settings: Settings) -> Artic
     text = store.article(article.id).text
     extracted = extract_claims(text, settings, spans=spans)
     starts = [p.start for p in passages]
-    passage_ids = [passages[max(bisect.bisect_right(starts, c.start) - 1, 0)].id if passages else None
-                   for c in extracted]
+    passage_ids = [
+        passages[max(bisect.bisect_right(starts, c.start) - 1, 0)].id if passages else None for c in extracted
+    ]
     ids = store.add_claims(article.id, extracted, passage_ids=passage_ids)
     find_duplicates(store, article)
     new_evidence = link_new_article(store, article, settings)
     cluster_claims(store, ids)
-    return ArticleOutcome(claims=len(ids), requeued=requeue_for_new_evidence(store, article, new_evidence, settings))
+    return ArticleOutcome(
+        claims=len(ids), requeued=requeue_for_new_evidence(store, article, new_evidence, settings)
+    )
 
 
 def requeue_for_new_evidence(
@@ -62,11 +65,20 @@ def requeue_for_new_evidence(
             continue
         best = strong[claim.id]
         passage = store.passage(best.passage_id)
-        requeue(store, claim.id, {
-            "article_id": article.id, "article_title": article.title, "article_path": article.path,
-            "passage_id": passage.id, "passage_text": passage.text, "score": round(best.score, 1),
-            "quantities": best.quantities, "previous_verdict": claim.verdict.value if claim.verdict else None,
-        })
+        requeue(
+            store,
+            claim.id,
+            {
+                "article_id": article.id,
+                "article_title": article.title,
+                "article_path": article.path,
+                "passage_id": passage.id,
+                "passage_text": passage.text,
+                "score": round(best.score, 1),
+                "quantities": best.quantities,
+                "previous_verdict": claim.verdict.value if claim.verdict else None,
+            },
+        )
         requeued.append(claim.id)
     return requeued
 
@@ -86,8 +98,16 @@ def add_manual_claims(
     for text in (t for t in cleaned if t):
         score, reasons = score_passage(text)
         quantities = [q.model_dump() for q in find_quantities(text)]
-        claims.append(ExtractedClaim(text=text, start=0, end=len(text), score=max(score, 0.0),
-                                     reasons=["added by hand", *reasons], quantities=quantities))
+        claims.append(
+            ExtractedClaim(
+                text=text,
+                start=0,
+                end=len(text),
+                score=max(score, 0.0),
+                reasons=["added by hand", *reasons],
+                quantities=quantities,
+            )
+        )
     if not claims:
         raise InputError("no claim text given")
     ids = store.add_claims(None, claims, origin="manual", source_note=source_note)

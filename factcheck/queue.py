@@ -60,9 +60,14 @@ class ReviewState:
     def columns(self) -> dict[str, Any]:
         """The state as claim_state columns."""
         return {
-            "status": self.status, "verdict": self.verdict, "evidence_passage_id": self.evidence_passage_id,
-            "note": self.note, "reviewer": self.reviewer, "decided_at": self.decided_at,
-            "decision_event_id": self.decision_event_id, "requeue_reason": self.requeue_reason,
+            "status": self.status,
+            "verdict": self.verdict,
+            "evidence_passage_id": self.evidence_passage_id,
+            "note": self.note,
+            "reviewer": self.reviewer,
+            "decided_at": self.decided_at,
+            "decision_event_id": self.decision_event_id,
+            "requeue_reason": self.requeue_reason,
         }
 
 
@@ -159,25 +164,39 @@ class Reviewer:
     # --- decisions ---------------------------------------------------------------------------
 
     def decide(
-        self, claim_id: int, verdict: str | Verdict, *, evidence_passage_id: int | None = None,
-        note: str | None = None, now: datetime | None = None,
+        self,
+        claim_id: int,
+        verdict: str | Verdict,
+        *,
+        evidence_passage_id: int | None = None,
+        note: str | None = None,
+        now: datetime | None = None,
     ) -> Claim:
         """Record a verdict. Verified and disputed need an evidence passage; unsupported may have one.
         The decision is committed before this returns."""
         moment = now or _now()
         chosen = parse_verdict(verdict)
         if chosen.needs_evidence and evidence_passage_id is None:
-            raise ReviewError(f"{chosen.value} needs an evidence passage: select a candidate (or --evidence PASSAGE_ID)")
+            raise ReviewError(
+                f"{chosen.value} needs an evidence passage: select a candidate (or --evidence PASSAGE_ID)"
+            )
         note = note.strip() if note and note.strip() else None
         with self.store.write():
             claim = self._live_claim(claim_id, moment)
             if evidence_passage_id is not None:
                 self._check_evidence(claim, evidence_passage_id)
             self.store.append_event(
-                claim_id, EventKind.DECIDED, reviewer=self.name, at=_iso(moment), verdict=chosen,
-                evidence_passage_id=evidence_passage_id, note=note,
-                detail={"previous_verdict": claim.verdict.value if claim.verdict else None,
-                        "requeue_reason": claim.requeue_reason},
+                claim_id,
+                EventKind.DECIDED,
+                reviewer=self.name,
+                at=_iso(moment),
+                verdict=chosen,
+                evidence_passage_id=evidence_passage_id,
+                note=note,
+                detail={
+                    "previous_verdict": claim.verdict.value if claim.verdict else None,
+                    "requeue_reason": claim.requeue_reason,
+                },
             )
             self._project(claim_id)
             self.store.set_state(claim_id, lease_owner=None, lease_expires=None)
@@ -191,15 +210,22 @@ class Reviewer:
         if passage.boilerplate:
             raise ReviewError(f"passage {passage_id} is boilerplate and cannot be evidence")
         if claim.article_id is not None and passage.article_id == claim.article_id:
-            raise ReviewError(f"passage {passage_id} is from the claim's own article; evidence must come from another source")
+            raise ReviewError(
+                f"passage {passage_id} is from the claim's own article; evidence must come from another source"
+            )
 
     def keep_verdict(self, claim_id: int, *, note: str | None = None, now: datetime | None = None) -> Claim:
         """Confirm a re-queued claim's earlier verdict and evidence with one action."""
         claim = self.store.claim(claim_id)
         if claim.verdict is None:
             raise ReviewError(f"claim {claim_id} has no earlier verdict to keep")
-        return self.decide(claim_id, claim.verdict, evidence_passage_id=claim.evidence_passage_id,
-                           note=note if note is not None else claim.note, now=now)
+        return self.decide(
+            claim_id,
+            claim.verdict,
+            evidence_passage_id=claim.evidence_passage_id,
+            note=note if note is not None else claim.note,
+            now=now,
+        )
 
     def note(self, claim_id: int, text: str, *, now: datetime | None = None) -> Claim:
         """Attach a note to a claim without deciding it."""
@@ -207,8 +233,9 @@ class Reviewer:
             raise ReviewError("the note is empty")
         with self.store.write():
             self._live_claim(claim_id, now or _now())
-            self.store.append_event(claim_id, EventKind.NOTED, reviewer=self.name, at=_iso(now or _now()),
-                                    note=text.strip())
+            self.store.append_event(
+                claim_id, EventKind.NOTED, reviewer=self.name, at=_iso(now or _now()), note=text.strip()
+            )
             self._project(claim_id)
         return self.store.claim(claim_id)
 
@@ -220,10 +247,18 @@ class Reviewer:
             event = self.store.last_live_decision(self.name)
             if event is None:
                 raise ReviewError(f"nothing to undo: {self.name} has no decision in force")
-            self.store.append_event(event.claim_id, EventKind.UNDONE, reviewer=self.name, at=_iso(moment),
-                                    verdict=event.verdict, undoes=event.id)
+            self.store.append_event(
+                event.claim_id,
+                EventKind.UNDONE,
+                reviewer=self.name,
+                at=_iso(moment),
+                verdict=event.verdict,
+                undoes=event.id,
+            )
             self._project(event.claim_id)
-            self.store.set_state(event.claim_id, lease_owner=self.name, lease_expires=self._lease_until(moment))
+            self.store.set_state(
+                event.claim_id, lease_owner=self.name, lease_expires=self._lease_until(moment)
+            )
         return self.store.claim(event.claim_id)
 
     def _project(self, claim_id: int) -> None:
@@ -244,7 +279,12 @@ def expire_leases(store: Store, *, now: datetime | None = None) -> int:
     with store.write():
         expired = store.expired_leases(moment)
         for claim in expired:
-            store.append_event(claim.id, EventKind.RELEASED, reviewer=claim.lease_owner, at=moment,
-                               detail={"reason": "lease expired"})
+            store.append_event(
+                claim.id,
+                EventKind.RELEASED,
+                reviewer=claim.lease_owner,
+                at=moment,
+                detail={"reason": "lease expired"},
+            )
             store.set_state(claim.id, lease_owner=None, lease_expires=None)
     return len(expired)

@@ -69,7 +69,9 @@ def _check_file(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is damaged or not a database ({exc}); refusing to touch it") from None
     if app_id != APPLICATION_ID and tables:
-        raise StoreError(f"{path} is an SQLite database of another program, not factcheck; refusing to touch it")
+        raise StoreError(
+            f"{path} is an SQLite database of another program, not factcheck; refusing to touch it"
+        )
     if version > LATEST:
         raise StoreError(
             f"{path} was written by a newer factcheck (schema {version}, this one knows {LATEST}); upgrade factcheck"
@@ -166,11 +168,21 @@ class Store:
 
     def article_with_sha(self, sha256: str) -> Article | None:
         """A current article with exactly this content, wherever it came from."""
-        row = self._one("SELECT * FROM articles WHERE sha256 = ? AND superseded = 0 ORDER BY id LIMIT 1", [sha256])
+        row = self._one(
+            "SELECT * FROM articles WHERE sha256 = ? AND superseded = 0 ORDER BY id LIMIT 1", [sha256]
+        )
         return _article(row) if row else None
 
     def add_article(
-        self, *, path: str, title: str, sha256: str, text: str, encoding: str, size: int, spans: Sequence[Span]
+        self,
+        *,
+        path: str,
+        title: str,
+        sha256: str,
+        text: str,
+        encoding: str,
+        size: int,
+        spans: Sequence[Span],
     ) -> tuple[Article, list[Passage]]:
         """Store a new article (or a new version of one at the same path) with its passages.
 
@@ -188,15 +200,31 @@ class Store:
                     [path],
                 )
             now = utcnow()
-            table = self.db["articles"]
+            table = self.db.table("articles")
             table.insert(
-                {"path": path, "title": title, "sha256": sha256, "version": version, "encoding": encoding,
-                 "size": size, "ingested_at": now, "text": text}
+                {
+                    "path": path,
+                    "title": title,
+                    "sha256": sha256,
+                    "version": version,
+                    "encoding": encoding,
+                    "size": size,
+                    "ingested_at": now,
+                    "text": text,
+                }
             )
-            article_id = int(table.last_pk)
-            self.db["passages"].insert_all(
-                {"article_id": article_id, "ordinal": i, "paragraph": s.paragraph, "start": s.start,
-                 "end": s.end, "text": text[s.start : s.end], "kind": s.kind, "boilerplate": int(s.boilerplate)}
+            article_id = _pk(table.last_pk)
+            self.db.table("passages").insert_all(
+                {
+                    "article_id": article_id,
+                    "ordinal": i,
+                    "paragraph": s.paragraph,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": text[s.start : s.end],
+                    "kind": s.kind,
+                    "boilerplate": int(s.boilerplate),
+                }
                 for i, s in enumerate(spans)
             )
         article = self.article(article_id)
@@ -216,13 +244,20 @@ class Store:
 
     def articles(self, *, include_superseded: bool = False, with_text: bool = False) -> list[Article]:
         """Articles in ingest order."""
-        cols = "*" if with_text else "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        cols = (
+            "*"
+            if with_text
+            else "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        )
         where = "" if include_superseded else "WHERE superseded = 0"
         return [_article(r) for r in self._all(f"SELECT {cols} FROM articles {where} ORDER BY id")]
 
     def passages(self, article_id: int) -> list[Passage]:
         """An article's passages in reading order."""
-        return [_passage(r) for r in self._all("SELECT * FROM passages WHERE article_id = ? ORDER BY ordinal", [article_id])]
+        return [
+            _passage(r)
+            for r in self._all("SELECT * FROM passages WHERE article_id = ? ORDER BY ordinal", [article_id])
+        ]
 
     def passage(self, passage_id: int) -> Passage:
         """One passage by id."""
@@ -242,7 +277,12 @@ class Store:
         return out
 
     def search_passages(
-        self, match: str, *, limit: int = 200, exclude_article_ids: Sequence[int] = (), evidence_only: bool = True
+        self,
+        match: str,
+        *,
+        limit: int = 200,
+        exclude_article_ids: Sequence[int] = (),
+        evidence_only: bool = True,
     ) -> list[tuple[Passage, float]]:
         """Full-text search (an FTS5 MATCH expression) over current, non-boilerplate passages, best
         first, with the bm25 rank (lower is better)."""
@@ -282,24 +322,39 @@ class Store:
     # --- claims ------------------------------------------------------------------------------
 
     def add_claims(
-        self, article_id: int | None, claims: Sequence[ExtractedClaim], *, passage_ids: Sequence[int | None] = (),
-        origin: str = "extracted", source_note: str | None = None,
+        self,
+        article_id: int | None,
+        claims: Sequence[ExtractedClaim],
+        *,
+        passage_ids: Sequence[int | None] = (),
+        origin: str = "extracted",
+        source_note: str | None = None,
     ) -> list[int]:
         """Store claims (pending) and return their ids."""
         now = utcnow()
         ids: list[int] = []
         with self.write():
             for i, c in enumerate(claims):
-                table = self.db["claims"]
+                table = self.db.table("claims")
                 table.insert(
-                    {"article_id": article_id, "passage_id": passage_ids[i] if i < len(passage_ids) else None,
-                     "start": c.start if article_id is not None else None,
-                     "end": c.end if article_id is not None else None, "text": c.text, "score": c.score,
-                     "reasons": _json(c.reasons), "quantities": _json(c.quantities), "origin": origin,
-                     "source_note": source_note, "created_at": now}
+                    {
+                        "article_id": article_id,
+                        "passage_id": passage_ids[i] if i < len(passage_ids) else None,
+                        "start": c.start if article_id is not None else None,
+                        "end": c.end if article_id is not None else None,
+                        "text": c.text,
+                        "score": c.score,
+                        "reasons": _json(c.reasons),
+                        "quantities": _json(c.quantities),
+                        "origin": origin,
+                        "source_note": source_note,
+                        "created_at": now,
+                    }
                 )
-                claim_id = int(table.last_pk)
-                self.db["claim_state"].insert({"claim_id": claim_id, "status": "pending", "score": c.score})
+                claim_id = _pk(table.last_pk)
+                self.db.table("claim_state").insert(
+                    {"claim_id": claim_id, "status": "pending", "score": c.score}
+                )
                 ids.append(claim_id)
         return ids
 
@@ -311,10 +366,15 @@ class Store:
         return _claim(rows[0])
 
     def claims(
-        self, *, article_id: int | None = None, include_superseded: bool = False, ids: Sequence[int] | None = None
+        self,
+        *,
+        article_id: int | None = None,
+        include_superseded: bool = False,
+        ids: Sequence[int] | None = None,
     ) -> list[Claim]:
         """Claims in id order, optionally of one article or a given set of ids."""
-        where, params = [], []  # type: ignore[var-annotated]
+        where: list[str] = []
+        params: list[Any] = []
         if article_id is not None:
             where.append("c.article_id = ?")
             params.append(article_id)
@@ -333,11 +393,18 @@ class Store:
         with self.write():
             for chunk in _chunks(list(claim_ids), 500):
                 marks = ",".join("?" * len(chunk))
-                self.db.execute(f"UPDATE claims SET cluster_id = ? WHERE id IN ({marks})", [cluster_id, *chunk])
+                self.db.execute(
+                    f"UPDATE claims SET cluster_id = ? WHERE id IN ({marks})", [cluster_id, *chunk]
+                )
 
     def queue(
-        self, *, statuses: Sequence[str] | None = None, search: str | None = None, offset: int = 0,
-        limit: int = 200, now: str | None = None,
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int = 200,
+        now: str | None = None,
     ) -> list[Claim]:
         """A page of the queue in review order: re-queued first, then pending by score, then the rest."""
         where, params = self._queue_filter(statuses, search)
@@ -373,15 +440,19 @@ class Store:
         skip = f"AND c.id NOT IN ({','.join('?' * len(exclude))}) " if exclude else ""
         sql = (
             _CLAIM_SELECT + " WHERE s.superseded = 0 AND s.status IN ('requeued', 'pending') "
-            "AND (s.lease_owner IS NULL OR s.lease_expires <= ? OR s.lease_owner = ?) " + skip +
-            "ORDER BY CASE s.status WHEN 'requeued' THEN 0 ELSE 1 END, s.score DESC, c.id LIMIT 1"
+            "AND (s.lease_owner IS NULL OR s.lease_expires <= ? OR s.lease_owner = ?) "
+            + skip
+            + "ORDER BY CASE s.status WHEN 'requeued' THEN 0 ELSE 1 END, s.score DESC, c.id LIMIT 1"
         )
         rows = self._all(sql, [now, reviewer, *exclude])
         return _claim(rows[0]) if rows else None
 
     def held_by(self, reviewer: str) -> list[int]:
         """Ids of the claims a reviewer holds a lease on."""
-        return [r["claim_id"] for r in self._all("SELECT claim_id FROM claim_state WHERE lease_owner = ?", [reviewer])]
+        return [
+            r["claim_id"]
+            for r in self._all("SELECT claim_id FROM claim_state WHERE lease_owner = ?", [reviewer])
+        ]
 
     def last_live_decision(self, reviewer: str) -> Event | None:
         """The reviewer's most recent decision that no undo has cancelled and that is still the
@@ -414,18 +485,34 @@ class Store:
     # --- review state and history ------------------------------------------------------------
 
     def append_event(
-        self, claim_id: int, kind: EventKind, *, reviewer: str | None, at: str, verdict: Verdict | None = None,
-        evidence_passage_id: int | None = None, note: str | None = None, detail: dict[str, Any] | None = None,
+        self,
+        claim_id: int,
+        kind: EventKind,
+        *,
+        reviewer: str | None,
+        at: str,
+        verdict: Verdict | None = None,
+        evidence_passage_id: int | None = None,
+        note: str | None = None,
+        detail: dict[str, Any] | None = None,
         undoes: int | None = None,
     ) -> int:
         """Append one history event (never updated or deleted afterwards) and return its id."""
-        table = self.db["events"]
+        table = self.db.table("events")
         table.insert(
-            {"claim_id": claim_id, "kind": str(kind), "verdict": str(verdict) if verdict else None,
-             "evidence_passage_id": evidence_passage_id, "note": note, "reviewer": reviewer, "at": at,
-             "detail": _json(detail) if detail is not None else None, "undoes": undoes}
+            {
+                "claim_id": claim_id,
+                "kind": str(kind),
+                "verdict": str(verdict) if verdict else None,
+                "evidence_passage_id": evidence_passage_id,
+                "note": note,
+                "reviewer": reviewer,
+                "at": at,
+                "detail": _json(detail) if detail is not None else None,
+                "undoes": undoes,
+            }
         )
-        return int(table.last_pk)
+        return _pk(table.last_pk)
 
     def set_state(self, claim_id: int, **fields: Any) -> None:
         """Update a claim's state projection (call inside ``write()`` with the event that caused it)."""
@@ -435,11 +522,15 @@ class Store:
             if fields.get(key) is not None:
                 fields[key] = str(fields[key])
         assignments = ", ".join(f"{k} = ?" for k in fields)
-        self.db.execute(f"UPDATE claim_state SET {assignments} WHERE claim_id = ?", [*fields.values(), claim_id])
+        self.db.execute(
+            f"UPDATE claim_state SET {assignments} WHERE claim_id = ?", [*fields.values(), claim_id]
+        )
 
     def history(self, claim_id: int) -> list[Event]:
         """A claim's events, oldest first."""
-        return [_event(r) for r in self._all("SELECT * FROM events WHERE claim_id = ? ORDER BY id", [claim_id])]
+        return [
+            _event(r) for r in self._all("SELECT * FROM events WHERE claim_id = ? ORDER BY id", [claim_id])
+        ]
 
     def histories(self, claim_ids: Sequence[int]) -> dict[int, list[Event]]:
         """Many claims' events at once (for reports)."""
@@ -459,7 +550,9 @@ class Store:
 
     def reviewers(self) -> list[str]:
         """Everyone who has decided something."""
-        rows = self._all("SELECT DISTINCT reviewer FROM events WHERE kind = 'decided' AND reviewer IS NOT NULL ORDER BY 1")
+        rows = self._all(
+            "SELECT DISTINCT reviewer FROM events WHERE kind = 'decided' AND reviewer IS NOT NULL ORDER BY 1"
+        )
         return [r["reviewer"] for r in rows]
 
     # --- candidates --------------------------------------------------------------------------
@@ -469,10 +562,17 @@ class Store:
         now = utcnow()
         with self.write():
             self.db.execute("DELETE FROM candidates WHERE claim_id = ?", [claim_id])
-            self.db["candidates"].insert_all(
-                {"claim_id": claim_id, "passage_id": c.passage_id, "rank": c.rank, "score": c.score,
-                 "components": _json(c.components), "quantities": _json(c.quantities),
-                 "syndicated": int(c.syndicated), "created_at": now}
+            self.db.table("candidates").insert_all(
+                {
+                    "claim_id": claim_id,
+                    "passage_id": c.passage_id,
+                    "rank": c.rank,
+                    "score": c.score,
+                    "components": _json(c.components),
+                    "quantities": _json(c.quantities),
+                    "syndicated": int(c.syndicated),
+                    "created_at": now,
+                }
                 for c in candidates
             )
 
@@ -490,7 +590,9 @@ class Store:
         out: dict[int, list[Candidate]] = {i: [] for i in claim_ids}
         for chunk in _chunks(list(claim_ids), 500):
             marks = ",".join("?" * len(chunk))
-            for r in self._all(f"SELECT * FROM candidates WHERE claim_id IN ({marks}) ORDER BY claim_id, rank", chunk):
+            for r in self._all(
+                f"SELECT * FROM candidates WHERE claim_id IN ({marks}) ORDER BY claim_id, rank", chunk
+            ):
                 out[r["claim_id"]].append(_candidate(r))
         return out
 
@@ -520,6 +622,12 @@ def _writable(path: Path) -> bool:
         return False
 
 
+def _pk(value: Any) -> int:
+    if value is None:
+        raise StoreError("insert returned no row id")
+    return int(value)
+
+
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -527,28 +635,57 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 def _article(r: dict[str, Any]) -> Article:
     return Article(
-        id=r["id"], path=r["path"], title=r["title"], sha256=r["sha256"], version=r["version"],
-        superseded=bool(r["superseded"]), encoding=r["encoding"], ingested_at=r["ingested_at"],
-        duplicate_of=r["duplicate_of"], text=r.get("text") or "",
+        id=r["id"],
+        path=r["path"],
+        title=r["title"],
+        sha256=r["sha256"],
+        version=r["version"],
+        superseded=bool(r["superseded"]),
+        encoding=r["encoding"],
+        ingested_at=r["ingested_at"],
+        duplicate_of=r["duplicate_of"],
+        text=r.get("text") or "",
     )
 
 
 def _passage(r: dict[str, Any]) -> Passage:
     return Passage(
-        id=r["id"], article_id=r["article_id"], ordinal=r["ordinal"], paragraph=r["paragraph"], start=r["start"],
-        end=r["end"], text=r["text"], kind=r["kind"], boilerplate=bool(r["boilerplate"]),
+        id=r["id"],
+        article_id=r["article_id"],
+        ordinal=r["ordinal"],
+        paragraph=r["paragraph"],
+        start=r["start"],
+        end=r["end"],
+        text=r["text"],
+        kind=r["kind"],
+        boilerplate=bool(r["boilerplate"]),
     )
 
 
 def _claim(r: dict[str, Any]) -> Claim:
     return Claim(
-        id=r["id"], article_id=r["article_id"], text=r["text"], start=r["start"], end=r["end"], score=r["score"],
-        reasons=_loads(r["reasons"]) or [], quantities=_loads(r["quantities"]) or [], origin=r["origin"],
-        source_note=r["source_note"], cluster_id=r["cluster_id"], passage_id=r["passage_id"],
-        status=_status(r), verdict=Verdict(r["verdict"]) if r["verdict"] else None,
-        evidence_passage_id=r["evidence_passage_id"], note=r["note"], reviewer=r["reviewer"],
-        decided_at=r["decided_at"], requeue_reason=_loads(r["requeue_reason"]), lease_owner=r["lease_owner"],
-        lease_expires=r["lease_expires"], superseded=bool(r["superseded"]),
+        id=r["id"],
+        article_id=r["article_id"],
+        text=r["text"],
+        start=r["start"],
+        end=r["end"],
+        score=r["score"],
+        reasons=_loads(r["reasons"]) or [],
+        quantities=_loads(r["quantities"]) or [],
+        origin=r["origin"],
+        source_note=r["source_note"],
+        cluster_id=r["cluster_id"],
+        passage_id=r["passage_id"],
+        status=_status(r),
+        verdict=Verdict(r["verdict"]) if r["verdict"] else None,
+        evidence_passage_id=r["evidence_passage_id"],
+        note=r["note"],
+        reviewer=r["reviewer"],
+        decided_at=r["decided_at"],
+        requeue_reason=_loads(r["requeue_reason"]),
+        lease_owner=r["lease_owner"],
+        lease_expires=r["lease_expires"],
+        superseded=bool(r["superseded"]),
     )
 
 
@@ -561,15 +698,26 @@ def _status(r: dict[str, Any]) -> ClaimStatus:
 
 def _candidate(r: dict[str, Any]) -> Candidate:
     return Candidate(
-        claim_id=r["claim_id"], passage_id=r["passage_id"], rank=r["rank"], score=r["score"],
-        components=_loads(r["components"]) or {}, quantities=_loads(r["quantities"]) or [],
+        claim_id=r["claim_id"],
+        passage_id=r["passage_id"],
+        rank=r["rank"],
+        score=r["score"],
+        components=_loads(r["components"]) or {},
+        quantities=_loads(r["quantities"]) or [],
         syndicated=bool(r["syndicated"]),
     )
 
 
 def _event(r: dict[str, Any]) -> Event:
     return Event(
-        id=r["id"], claim_id=r["claim_id"], kind=EventKind(r["kind"]),
-        verdict=Verdict(r["verdict"]) if r["verdict"] else None, evidence_passage_id=r["evidence_passage_id"],
-        note=r["note"], reviewer=r["reviewer"], at=r["at"], detail=_loads(r["detail"]), undoes=r["undoes"],
+        id=r["id"],
+        claim_id=r["claim_id"],
+        kind=EventKind(r["kind"]),
+        verdict=Verdict(r["verdict"]) if r["verdict"] else None,
+        evidence_passage_id=r["evidence_passage_id"],
+        note=r["note"],
+        reviewer=r["reviewer"],
+        at=r["at"],
+        detail=_loads(r["detail"]),
+        undoes=r["undoes"],
     )

@@ -17,8 +17,22 @@ from factcheck.cli import cli
 from factcheck.storage import Store
 
 CLAIM_FIELDS = {
-    "id", "article_id", "article_path", "text", "start", "end", "score", "reasons", "status", "verdict",
-    "evidence", "note", "reviewer", "history", "candidates", "requeue_reason",
+    "id",
+    "article_id",
+    "article_path",
+    "text",
+    "start",
+    "end",
+    "score",
+    "reasons",
+    "status",
+    "verdict",
+    "evidence",
+    "note",
+    "reviewer",
+    "history",
+    "candidates",
+    "requeue_reason",
 }
 PASSAGE_FIELDS = {"passage_id", "article_path", "text", "start", "end"}
 
@@ -68,7 +82,7 @@ def test_export_json_follows_the_contract(db: Path) -> None:
     with Store(db) as store:
         article_text = {a.id: a.text for a in store.articles(with_text=True)}
     for claim in doc["claims"]:
-        assert CLAIM_FIELDS <= set(claim), CLAIM_FIELDS - set(claim)
+        assert set(claim) >= CLAIM_FIELDS, CLAIM_FIELDS - set(claim)
         assert article_text[claim["article_id"]][claim["start"] : claim["end"]] == claim["text"]
         for cand in claim["candidates"]:
             assert PASSAGE_FIELDS | {"score", "quantities"} <= set(cand)
@@ -82,18 +96,42 @@ def test_next_decide_undo_round_trip(db: Path) -> None:
     missing = run("decide", str(claim["id"]), "--verdict", "verified", "--reviewer", "ana", db=db)
     assert missing.exit_code == 1 and "needs an evidence passage" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
-    taken = run("decide", str(claim["id"]), "--verdict", "verified", "--evidence", str(evidence),
-                "--reviewer", "ben", db=db)
+    taken = run(
+        "decide",
+        str(claim["id"]),
+        "--verdict",
+        "verified",
+        "--evidence",
+        str(evidence),
+        "--reviewer",
+        "ben",
+        db=db,
+    )
     assert taken.exit_code == 1 and "being reviewed by ana" in taken.stderr
-    ok = run("decide", str(claim["id"]), "--verdict", "verified", "--evidence", str(evidence), "--note", "ok",
-             "--reviewer", "ana", "--json", db=db)
+    ok = run(
+        "decide",
+        str(claim["id"]),
+        "--verdict",
+        "verified",
+        "--evidence",
+        str(evidence),
+        "--note",
+        "ok",
+        "--reviewer",
+        "ana",
+        "--json",
+        db=db,
+    )
     decided = json.loads(ok.stdout)
     assert decided["verdict"] == "verified" and decided["evidence"]["passage_id"] == evidence
     assert [h["kind"] for h in decided["history"]] == ["leased", "decided"]
     undone = run("undo", "--reviewer", "ana", db=db)
     assert undone.exit_code == 0 and f"claim #{claim['id']}" in undone.stdout
     with sqlite3.connect(db) as conn:
-        kinds = [k for (k,) in conn.execute("SELECT kind FROM events WHERE claim_id = ? ORDER BY id", [claim["id"]])]
+        kinds = [
+            k
+            for (k,) in conn.execute("SELECT kind FROM events WHERE claim_id = ? ORDER BY id", [claim["id"]])
+        ]
     assert kinds == ["leased", "decided", "undone"]
 
 
@@ -121,8 +159,11 @@ def test_empty_queue_prints_null(tmp_path: Path) -> None:
 
 
 def test_extract_without_a_database(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "never.db"), "extract", "-", "--json"],
-                                input="Officials said 155 people were hurt.\n\nIs it true?\n")
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(tmp_path / "never.db"), "extract", "-", "--json"],
+        input="Officials said 155 people were hurt.\n\nIs it true?\n",
+    )
     claims = json.loads(result.stdout)
     assert [c["text"] for c in claims] == ["Officials said 155 people were hurt."]
     assert {"text", "start", "end", "score", "reasons", "quantities"} <= set(claims[0])
@@ -130,16 +171,33 @@ def test_extract_without_a_database(tmp_path: Path) -> None:
 
 
 def test_claim_add_queues_and_links(db: Path) -> None:
-    result = run("claim", "add", "A prisoner paid $3,530 to an intermediary to join the Russian army",
-                 "--source", "radio", "--json", db=db)
+    result = run(
+        "claim",
+        "add",
+        "A prisoner paid $3,530 to an intermediary to join the Russian army",
+        "--source",
+        "radio",
+        "--json",
+        db=db,
+    )
     [claim] = json.loads(result.stdout)
     assert claim["status"] == "pending" and claim["source_note"] == "radio" and claim["article_id"] is None
     assert any("30,000 rubles" in c["text"] for c in claim["candidates"])
 
 
 def test_every_command_has_help() -> None:
-    for args in ([], ["ingest"], ["status"], ["export"], ["extract"], ["next"], ["decide"], ["undo"], ["review"],
-                 ["claim", "add"]):
+    for args in (
+        [],
+        ["ingest"],
+        ["status"],
+        ["export"],
+        ["extract"],
+        ["next"],
+        ["decide"],
+        ["undo"],
+        ["review"],
+        ["claim", "add"],
+    ):
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, args
 
@@ -153,7 +211,10 @@ def _factcheck(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"plain text", "not an SQLite file"), (b"SQLite format 3\x00" + b"\x01" * 4000, "damaged or not a database")],
+    [
+        (b"plain text", "not an SQLite file"),
+        (b"SQLite format 3\x00" + b"\x01" * 4000, "damaged or not a database"),
+    ],
 )
 def test_installed_command_refuses_a_bad_database(tmp_path: Path, content: bytes, message: str) -> None:
     bad = tmp_path / "queue.db"

@@ -58,7 +58,9 @@ def test_changed_file_becomes_a_new_version_and_keeps_old_decisions(store: Store
     path = tmp_path / "story.txt"
     path.write_text(STORY, encoding="utf-8")
     [first] = _ingest(store, path).added
-    [claim_id] = store.add_claims(first.id, [ExtractedClaim(text="Officials said", start=0, end=14, score=0.9)])
+    [claim_id] = store.add_claims(
+        first.id, [ExtractedClaim(text="Officials said", start=0, end=14, score=0.9)]
+    )
     Reviewer(store, "ana").decide(claim_id, "unsupported", note="no second source")
     path.write_text(STORY.replace("155", "160"), encoding="utf-8")
     report = _ingest(store, path)
@@ -117,7 +119,9 @@ def test_missing_path_and_symlink_loop(store: Store, tmp_path: Path) -> None:
 
 def test_control_sequences_never_reach_the_store(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "evil.txt"
-    path.write_text("Officials\x1b]0;owned\x07 said \x1b[2J155 people\x9b31m were hurt.\u202e\n", encoding="utf-8")
+    path.write_text(
+        "Officials\x1b]0;owned\x07 said \x1b[2J155 people\x9b31m were hurt.\u202e\n", encoding="utf-8"
+    )
     [article] = _ingest(store, path).added
     text = store.article(article.id).text
     assert text == "Officials said 155 people were hurt.\n"

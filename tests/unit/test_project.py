@@ -12,8 +12,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CORE = ["models", "ingest", "segment", "extraction", "quantities", "matching", "queue", "report", "storage",
-        "migrations", "settings", "pipeline", "errors"]
+CORE = [
+    "models",
+    "ingest",
+    "segment",
+    "extraction",
+    "quantities",
+    "matching",
+    "queue",
+    "report",
+    "storage",
+    "migrations",
+    "settings",
+    "pipeline",
+    "errors",
+]
 
 
 def test_core_modules_never_import_textual() -> None:
@@ -62,7 +75,14 @@ def test_readme_examples_run(tmp_path: Path) -> None:
         command = re.sub(r"\| factcheck\b", f"| {prefix}", command)
         if "| jq" in command:
             command = command.split("| jq")[0]
-        proc = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FACTCHECK_REVIEWER": "readme"})
+        proc = subprocess.run(
+            command,
+            shell=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FACTCHECK_REVIEWER": "readme"},
+        )
         assert proc.returncode == 0, f"{line}\n{proc.stderr}"
     assert (tmp_path / "review.md").exists()

@@ -19,13 +19,29 @@ def _corpus(store: Store) -> tuple[list[int], int]:
     """Two articles; three claims in the first (scores .9, .7, .5); returns claim ids and an evidence passage."""
     a = "Officials said 155 people were hurt. The mayor said 12 homes burned. Police said roads were shut."
     b = "Hospital staff said 155 people were treated on Tuesday."
-    first, _ = store.add_article(path="a.txt", title="A", sha256="a" * 64, text=a, encoding="utf-8", size=len(a),
-                                 spans=split_passages(a))
-    _, passages = store.add_article(path="b.txt", title="B", sha256="b" * 64, text=b, encoding="utf-8",
-                                    size=len(b), spans=split_passages(b))
+    first, _ = store.add_article(
+        path="a.txt",
+        title="A",
+        sha256="a" * 64,
+        text=a,
+        encoding="utf-8",
+        size=len(a),
+        spans=split_passages(a),
+    )
+    _, passages = store.add_article(
+        path="b.txt",
+        title="B",
+        sha256="b" * 64,
+        text=b,
+        encoding="utf-8",
+        size=len(b),
+        spans=split_passages(b),
+    )
     spans = split_passages(a)
-    claims = [ExtractedClaim(text=a[s.start : s.end], start=s.start, end=s.end, score=score)
-              for s, score in zip(spans, (0.9, 0.7, 0.5), strict=True)]
+    claims = [
+        ExtractedClaim(text=a[s.start : s.end], start=s.start, end=s.end, score=score)
+        for s, score in zip(spans, (0.9, 0.7, 0.5), strict=True)
+    ]
     return store.add_claims(first.id, claims), passages[0].id
 
 
@@ -43,7 +59,10 @@ def test_next_leases_in_score_order_and_never_twice(store: Store) -> None:
 
 def test_expired_lease_returns_the_claim(store: Store) -> None:
     ids, _ = _corpus(store)
-    Reviewer(store, "ana", ).next(now=T0)
+    Reviewer(
+        store,
+        "ana",
+    ).next(now=T0)
     later = T0 + timedelta(minutes=11)
     got = Reviewer(store, "ben").next(now=later)
     assert got is not None and got.id == ids[0]
@@ -60,7 +79,11 @@ def test_decision_needs_evidence_for_verified_and_disputed(store: Store) -> None
     with pytest.raises(ReviewError, match="own article"):
         ana.decide(ids[0], "verified", evidence_passage_id=store.claim(ids[1]).passage_id or 1)
     claim = ana.decide(ids[0], "verified", evidence_passage_id=evidence, note="hospital confirms")
-    assert (claim.status, claim.verdict, claim.evidence_passage_id) == (ClaimStatus.DECIDED, Verdict.VERIFIED, evidence)
+    assert (claim.status, claim.verdict, claim.evidence_passage_id) == (
+        ClaimStatus.DECIDED,
+        Verdict.VERIFIED,
+        evidence,
+    )
     assert claim.note == "hospital confirms" and claim.reviewer == "ana" and claim.lease_owner is None
     assert ana.decide(ids[1], "unsupported").verdict is Verdict.UNSUPPORTED
 
@@ -84,7 +107,13 @@ def test_undo_restores_the_previous_state_and_keeps_both_events(store: Store) ->
     ana.release_all()
     assert store.claim(ids[0]).status is ClaimStatus.PENDING
     kinds = [e.kind for e in store.history(ids[0])]
-    assert kinds == [EventKind.DECIDED, EventKind.DECIDED, EventKind.UNDONE, EventKind.UNDONE, EventKind.RELEASED]
+    assert kinds == [
+        EventKind.DECIDED,
+        EventKind.DECIDED,
+        EventKind.UNDONE,
+        EventKind.UNDONE,
+        EventKind.RELEASED,
+    ]
     with pytest.raises(ReviewError, match="nothing to undo"):
         ana.undo()
 
@@ -106,7 +135,11 @@ def test_requeue_keeps_the_earlier_verdict_visible(store: Store) -> None:
     assert claim.requeue_reason == {"article_title": "B", "passage_id": evidence, "score": 88.0}
     assert store.queue()[0].id == ids[0], "re-queued claims come first"
     kept = ana.keep_verdict(ids[0])
-    assert kept.status is ClaimStatus.DECIDED and kept.verdict is Verdict.UNSUPPORTED and kept.requeue_reason is None
+    assert (
+        kept.status is ClaimStatus.DECIDED
+        and kept.verdict is Verdict.UNSUPPORTED
+        and kept.requeue_reason is None
+    )
     ana.undo()
     ana.release_all()
     assert store.claim(ids[0]).status is ClaimStatus.REQUEUED

@@ -38,8 +38,10 @@ def test_every_passage_of_every_sample_has_exact_offsets(path: Path) -> None:
 def test_abbreviations_and_amounts_do_not_split_sentences() -> None:
     text, passages = _passages("upi")
     assert any("permanent member of the U.N. Security Council." in p for p in passages)
-    assert any(p.startswith("Ukraine’s Pravda news website reported") and "$3,530 to an intermediary" in p
-               for p in passages)
+    assert any(
+        p.startswith("Ukraine’s Pravda news website reported") and "$3,530 to an intermediary" in p
+        for p in passages
+    )
     _, efe = _passages("efe")
     assert any(p.startswith("Kiyv, Apr 9 (EFE)") and p.endswith("one of the captives.") for p in efe)
     _, jt = _passages("japan-times")
@@ -49,15 +51,21 @@ def test_abbreviations_and_amounts_do_not_split_sentences() -> None:
 
 def test_quote_stays_with_its_attribution() -> None:
     _, passages = _passages("upi")
-    assert any(p.startswith("“There are 155 Chinese citizens") and p.endswith("news briefing Wednesday night.")
-               for p in passages)
-    assert any(p.startswith("“We are collecting information") and p.endswith("and others,” he said.")
-               for p in passages)
+    assert any(
+        p.startswith("“There are 155 Chinese citizens") and p.endswith("news briefing Wednesday night.")
+        for p in passages
+    )
+    assert any(
+        p.startswith("“We are collecting information") and p.endswith("and others,” he said.")
+        for p in passages
+    )
 
 
 def test_bracketed_insertion_stays_inside_its_sentence() -> None:
     _, passages = _passages("upi")
-    assert any("[Russia’s equivalent of the Visa or Mastercard payment networks], for which" in p for p in passages)
+    assert any(
+        "[Russia’s equivalent of the Visa or Mastercard payment networks], for which" in p for p in passages
+    )
     _, reuters = _passages("reuters")
     assert any("condemn this fact and demand[ed] an explanation.”" in p for p in reuters)
 
@@ -65,12 +73,18 @@ def test_bracketed_insertion_stays_inside_its_sentence() -> None:
 def test_boilerplate_headline_and_headings_are_classified() -> None:
     text, _ = _passages("afp-sourced")
     kinds = {text[s.start : s.end]: s.kind for s in split_passages(text)}
-    assert kinds["Ukraine Claims Dozens of Chinese Nationals Fighting for Russia"] in {"headline", "boilerplate"}
+    assert kinds["Ukraine Claims Dozens of Chinese Nationals Fighting for Russia"] in {
+        "headline",
+        "boilerplate",
+    }
     for furniture in ("Advertisement", "Author", "Share the Story", "Add a comment", "Leave a Reply"):
         assert kinds[furniture] == "boilerplate"
     assert headline_of(text) == "Ukraine Claims Dozens of Chinese Nationals Fighting for Russia"
-    repeated = [s for s in split_passages(text)
-                if text[s.start : s.end] == "Ukraine Claims Dozens of Chinese Nationals Fighting for Russia"]
+    repeated = [
+        s
+        for s in split_passages(text)
+        if text[s.start : s.end] == "Ukraine Claims Dozens of Chinese Nationals Fighting for Russia"
+    ]
     assert [s.kind for s in repeated] == ["headline", "boilerplate"]
 
     text, _ = _passages("efe")
@@ -79,8 +93,11 @@ def test_boilerplate_headline_and_headings_are_classified() -> None:
     assert kinds["EFE"] == "boilerplate"
     assert kinds["Going to war for Russian citizenship"] == "heading"
 
-    for name, credit in [("upi", "Photo by Stringer/EPA-EFE"), ("reuters", "Reuters contributed to this report."),
-                         ("japan-times", "(Japan Times)")]:
+    for name, credit in [
+        ("upi", "Photo by Stringer/EPA-EFE"),
+        ("reuters", "Reuters contributed to this report."),
+        ("japan-times", "(Japan Times)"),
+    ]:
         text, _ = _passages(name)
         kinds = {text[s.start : s.end]: s.kind for s in split_passages(text)}
         assert kinds[credit] == "boilerplate"

@@ -31,8 +31,15 @@ def test_blank_database_gets_the_whole_schema(store: Store) -> None:
 
 
 def _add_sample(store: Store, text: str = "Officials said 155 people were hurt. It rained.") -> int:
-    article, _ = store.add_article(path="a.txt", title="A", sha256="x" * 64, text=text, encoding="utf-8",
-                                   size=len(text), spans=split_passages(text))
+    article, _ = store.add_article(
+        path="a.txt",
+        title="A",
+        sha256="x" * 64,
+        text=text,
+        encoding="utf-8",
+        size=len(text),
+        spans=split_passages(text),
+    )
     return article.id
 
 
@@ -44,9 +51,13 @@ def test_fts_index_follows_inserts(store: Store) -> None:
 
 def test_history_is_append_only(store: Store) -> None:
     article_id = _add_sample(store)
-    [claim_id] = store.add_claims(article_id, [ExtractedClaim(text="Officials said", start=0, end=14, score=0.9)])
+    [claim_id] = store.add_claims(
+        article_id, [ExtractedClaim(text="Officials said", start=0, end=14, score=0.9)]
+    )
     with store.write():
-        event_id = store.append_event(claim_id, EventKind.NOTED, reviewer="ana", at="2025-01-01T00:00:00+00:00", note="x")
+        event_id = store.append_event(
+            claim_id, EventKind.NOTED, reviewer="ana", at="2025-01-01T00:00:00+00:00", note="x"
+        )
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         store.db.execute("UPDATE events SET note = 'changed' WHERE id = ?", [event_id])
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -60,7 +71,9 @@ def test_older_database_is_migrated_keeping_its_data(tmp_path: Path) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     MIGRATIONS.apply(db, stop_before="m002_queue_order_and_vocabulary")
     db.execute("PRAGMA user_version = 1")
-    db["articles"].insert({"path": "old.txt", "title": "Old", "sha256": "s", "ingested_at": "t", "text": "Hi."})
+    db["articles"].insert(
+        {"path": "old.txt", "title": "Old", "sha256": "s", "ingested_at": "t", "text": "Hi."}
+    )
     db.conn.commit()
     db.close()
     with Store(path) as store:
@@ -126,8 +139,15 @@ def test_new_version_supersedes_old_claims_but_keeps_their_history(store: Store)
     first = _add_sample(store)
     [claim_id] = store.add_claims(first, [ExtractedClaim(text="Officials said", start=0, end=14, score=0.9)])
     text = "Officials said 160 people were hurt."
-    second, _ = store.add_article(path="a.txt", title="A", sha256="y" * 64, text=text, encoding="utf-8",
-                                  size=len(text), spans=split_passages(text))
+    second, _ = store.add_article(
+        path="a.txt",
+        title="A",
+        sha256="y" * 64,
+        text=text,
+        encoding="utf-8",
+        size=len(text),
+        spans=split_passages(text),
+    )
     assert second.version == 2
     assert store.article(first).superseded and not store.article(second.id).superseded
     assert store.claim(claim_id).superseded

@@ -62,24 +62,231 @@ _TITLE_WORDS = (
 )
 # Capitalised words that start sentences or clauses without naming anything.
 _NOT_NAMES = frozenset(
-    """a an the this that these those it its he she they we i you his her their our my your me us them
-    in on at for and but or so if when while after before as although though since because there here
-    what who whom why how where which now then also once similarly however let thank thanks yes no well
-    oh of to by with from not all some many most one two three first last such speaking writing unlike
-    over under even just only every each any both do does did is are was were be been has have had will
-    would can could should may might must mr mrs ms dr ok okay good great please look folks ladies
-    tonight today yesterday tomorrow according preliminary meanwhile still again instead indeed besides
-    moreover furthermore therefore thus otherwise despite during until unless whether whatever whoever
-    nobody nothing everybody everyone everything somebody someone something anyone anything no none
-    more less few several another other others same own very really sure maybe perhaps look listen
-    sir madam applause laughter crosstalk inaudible dozens hundreds thousands millions billions
-    four five six seven eight nine ten""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "me",
+        "us",
+        "them",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "but",
+        "or",
+        "so",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "as",
+        "although",
+        "though",
+        "since",
+        "because",
+        "there",
+        "here",
+        "what",
+        "who",
+        "whom",
+        "why",
+        "how",
+        "where",
+        "which",
+        "now",
+        "then",
+        "also",
+        "once",
+        "similarly",
+        "however",
+        "let",
+        "thank",
+        "thanks",
+        "yes",
+        "no",
+        "well",
+        "oh",
+        "of",
+        "to",
+        "by",
+        "with",
+        "from",
+        "not",
+        "all",
+        "some",
+        "many",
+        "most",
+        "one",
+        "two",
+        "three",
+        "first",
+        "last",
+        "such",
+        "speaking",
+        "writing",
+        "unlike",
+        "over",
+        "under",
+        "even",
+        "just",
+        "only",
+        "every",
+        "each",
+        "any",
+        "both",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "ok",
+        "okay",
+        "good",
+        "great",
+        "please",
+        "look",
+        "folks",
+        "ladies",
+        "tonight",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "according",
+        "preliminary",
+        "meanwhile",
+        "still",
+        "again",
+        "instead",
+        "indeed",
+        "besides",
+        "moreover",
+        "furthermore",
+        "therefore",
+        "thus",
+        "otherwise",
+        "despite",
+        "during",
+        "until",
+        "unless",
+        "whether",
+        "whatever",
+        "whoever",
+        "nobody",
+        "nothing",
+        "everybody",
+        "everyone",
+        "everything",
+        "somebody",
+        "someone",
+        "something",
+        "anyone",
+        "anything",
+        "no",
+        "none",
+        "more",
+        "less",
+        "few",
+        "several",
+        "another",
+        "other",
+        "others",
+        "same",
+        "own",
+        "very",
+        "really",
+        "sure",
+        "maybe",
+        "perhaps",
+        "look",
+        "listen",
+        "sir",
+        "madam",
+        "applause",
+        "laughter",
+        "crosstalk",
+        "inaudible",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+    ]
 )
 # "-ed" words that are usually adjectives, not events ("armed conflict", "so-called", "united").
 _NOT_EVENTS = frozenset(
-    """armed based united organized organised alleged limited detailed required concerned interested
-    supposed advanced related involved experienced skilled talented qualified married retired tired
-    needed used""".split()
+    [
+        "armed",
+        "based",
+        "united",
+        "organized",
+        "organised",
+        "alleged",
+        "limited",
+        "detailed",
+        "required",
+        "concerned",
+        "interested",
+        "supposed",
+        "advanced",
+        "related",
+        "involved",
+        "experienced",
+        "skilled",
+        "talented",
+        "qualified",
+        "married",
+        "retired",
+        "tired",
+        "needed",
+        "used",
+    ]
 )
 _SPEAKER_NOUNS = (
     _TITLE_WORDS + " government prisoner captive pow soldier police army military court agency "
@@ -185,10 +392,16 @@ _PROCEDURAL = re.compile(
 _LEADING_CONJUNCTION = re.compile(r"^[\s“\"‘']*(?:and|but|or|so)\b", re.IGNORECASE)
 _OPEN_QUOTE = re.compile(r"^[\s]*[“\"‘]")
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ean|can|ern)$")
-_PLACE_SUFFIX = re.compile(r"\s(?:region|province|state|city|oblast|county|district|area|front|border|territory)$")
+_PLACE_SUFFIX = re.compile(
+    r"\s(?:region|province|state|city|oblast|county|district|area|front|border|territory)$"
+)
 _SUBSENTENCE = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[“\"‘]?[A-Z])")
 _CONTRACTION = re.compile(r"(?:’|')(?:s|re|ll|ve|d|m|t)$")
 _NORMALISE = re.compile(r"[\W_]+")
+# Lower-cased word tokens for the model's vocabulary; any number becomes "#" (quantities matter, not
+# which quantity).
+_VOCAB_TOKEN = re.compile(r"[a-z0-9$%']+")
+_NUMBER_TOKEN = re.compile(r"[\d,.$%']*\d[\d,.$%']*")
 
 
 # --- features --------------------------------------------------------------------------------------
@@ -302,8 +515,11 @@ def _add_attribution(sentence: str, result: _Assessment) -> None:
     for match in _ACCORDING_TO.finditer(sentence):
         who = _clip(_according_to(match.group("who")), 50)
         named = any(w[:1].isupper() for w in who.split())
-        result.add("source_named" if named else "reporting_verb", 1.0,
-                   f"source named: {who}" if named else f"according to: {who}")
+        result.add(
+            "source_named" if named else "reporting_verb",
+            1.0,
+            f"source named: {who}" if named else f"according to: {who}",
+        )
     for pattern in (_TOLD_OUTLET, _OUTLET_REPORTED):
         for match in pattern.finditer(sentence):
             who = _trim_run(match.group("who"))
@@ -406,13 +622,24 @@ def _add_discounts(sentence: str, result: _Assessment) -> None:
     result.add("long", min(words, 60) / 60)
 
 
+def _add_words(sentence: str, result: _Assessment) -> None:
+    """Binary word features ("w:<word>"): the model's vocabulary captures wording that the named
+    features miss ("percent", "voted", "jobs" vs "thank", "folks"). No reason line: a single word is
+    not an explanation a reviewer can use."""
+    for token in _VOCAB_TOKEN.findall(sentence.lower().replace("’", "'")):
+        result.values["w:" + ("#" if _NUMBER_TOKEN.fullmatch(token) else token)] = 1.0
+
+
 def passage_features(sentence: str) -> tuple[dict[str, float], list[str], list[Quantity]]:
-    """Feature values in [0, 1], reasons and quantities for one passage (also used for training)."""
+    """Feature values in [0, 1], reasons and quantities for one passage (also used for training).
+
+    Named features are listed in FEATURES; word features are keyed "w:<word>"."""
     result = _Assessment()
     _add_quantities(sentence, result)
     _add_attribution(sentence, result)
     _add_context(sentence, result)
     _add_discounts(sentence, result)
+    _add_words(sentence, result)
     return result.values, result.reasons, result.quantities
 
 
@@ -421,7 +648,7 @@ def passage_features(sentence: str) -> tuple[dict[str, float], list[str], list[Q
 
 @dataclass(frozen=True)
 class _Model:
-    """Logistic weights over FEATURES; the score is sigmoid(bias + sum(weight * value))."""
+    """Logistic weights over FEATURES and word features; score = sigmoid(bias + sum(weight * value))."""
 
     bias: float
     weights: dict[str, float]
@@ -436,7 +663,9 @@ class _Model:
 def _model() -> _Model:
     """Load the shipped weights once (package data, so it works from a wheel and needs no network)."""
     raw = json.loads(resources.files("factcheck").joinpath("data/claim_model.json").read_text("utf-8"))
-    return _Model(bias=float(raw["bias"]), weights={k: float(v) for k, v in raw["weights"].items()})
+    weights = {k: float(v) for k, v in raw["weights"].items()}
+    weights.update({"w:" + k: float(v) for k, v in raw.get("words", {}).items()})
+    return _Model(bias=float(raw["bias"]), weights=weights)
 
 
 def _order(reasons: list[str]) -> list[str]:
@@ -470,6 +699,7 @@ def score_passage(sentence: str) -> tuple[float, list[str]]:
     score, reasons, _ = _assess(sentence)
     return score, reasons
 
+
 # --- extraction --------------------------------------------------------------------------------------
 
 
@@ -482,8 +712,9 @@ def _open_quotes(passage: str) -> int:
 
 def _is_attributed(passage: str) -> bool:
     """True when the passage names who said it (a speaker pattern or 'according to')."""
-    return bool(_SPEAKER_FIRST.search(passage) or _VERB_FIRST.search(passage)
-                or _ACCORDING_TO.search(passage))
+    return bool(
+        _SPEAKER_FIRST.search(passage) or _VERB_FIRST.search(passage) or _ACCORDING_TO.search(passage)
+    )
 
 
 def _groups(text: str, body: Sequence[Span]) -> Iterator[tuple[int, int]]:
@@ -561,8 +792,14 @@ def _claim(text: str, start: int, end: int) -> ExtractedClaim:
     """Build the claim for ``text[start:end]`` with its score, reasons and quantities."""
     passage = text[start:end]
     score, reasons, quantities = _assess(passage)
-    return ExtractedClaim(text=passage, start=start, end=end, score=score, reasons=reasons,
-                          quantities=[q.model_dump() for q in quantities])
+    return ExtractedClaim(
+        text=passage,
+        start=start,
+        end=end,
+        score=score,
+        reasons=reasons,
+        quantities=[q.model_dump() for q in quantities],
+    )
 
 
 def extract_claims(

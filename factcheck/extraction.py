@@ -40,6 +40,12 @@ _MAX_QUANTITY_REASONS = 4
 
 # --- vocabularies --------------------------------------------------------------------------------
 
+
+def _wordset(words: str) -> frozenset[str]:
+    """A set from a whitespace-separated word list (long lists read better as prose)."""
+    return frozenset(words.split())
+
+
 _REPORTING = (
     "said says say told tells tell announced announces denied denies deny confirmed confirms claimed "
     "claims claim reported reports added adds stated states wrote writes warned warns insisted insists "
@@ -61,232 +67,24 @@ _TITLE_WORDS = (
     "analyst analysts expert experts researcher researchers"
 )
 # Capitalised words that start sentences or clauses without naming anything.
-_NOT_NAMES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "you",
-        "his",
-        "her",
-        "their",
-        "our",
-        "my",
-        "your",
-        "me",
-        "us",
-        "them",
-        "in",
-        "on",
-        "at",
-        "for",
-        "and",
-        "but",
-        "or",
-        "so",
-        "if",
-        "when",
-        "while",
-        "after",
-        "before",
-        "as",
-        "although",
-        "though",
-        "since",
-        "because",
-        "there",
-        "here",
-        "what",
-        "who",
-        "whom",
-        "why",
-        "how",
-        "where",
-        "which",
-        "now",
-        "then",
-        "also",
-        "once",
-        "similarly",
-        "however",
-        "let",
-        "thank",
-        "thanks",
-        "yes",
-        "no",
-        "well",
-        "oh",
-        "of",
-        "to",
-        "by",
-        "with",
-        "from",
-        "not",
-        "all",
-        "some",
-        "many",
-        "most",
-        "one",
-        "two",
-        "three",
-        "first",
-        "last",
-        "such",
-        "speaking",
-        "writing",
-        "unlike",
-        "over",
-        "under",
-        "even",
-        "just",
-        "only",
-        "every",
-        "each",
-        "any",
-        "both",
-        "do",
-        "does",
-        "did",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "ok",
-        "okay",
-        "good",
-        "great",
-        "please",
-        "look",
-        "folks",
-        "ladies",
-        "tonight",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "according",
-        "preliminary",
-        "meanwhile",
-        "still",
-        "again",
-        "instead",
-        "indeed",
-        "besides",
-        "moreover",
-        "furthermore",
-        "therefore",
-        "thus",
-        "otherwise",
-        "despite",
-        "during",
-        "until",
-        "unless",
-        "whether",
-        "whatever",
-        "whoever",
-        "nobody",
-        "nothing",
-        "everybody",
-        "everyone",
-        "everything",
-        "somebody",
-        "someone",
-        "something",
-        "anyone",
-        "anything",
-        "no",
-        "none",
-        "more",
-        "less",
-        "few",
-        "several",
-        "another",
-        "other",
-        "others",
-        "same",
-        "own",
-        "very",
-        "really",
-        "sure",
-        "maybe",
-        "perhaps",
-        "look",
-        "listen",
-        "sir",
-        "madam",
-        "applause",
-        "laughter",
-        "crosstalk",
-        "inaudible",
-        "dozens",
-        "hundreds",
-        "thousands",
-        "millions",
-        "billions",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-    ]
+_NOT_NAMES = _wordset(
+    """a an the this that these those it its he she they we i you his her their our my your me us them
+    in on at for and but or so if when while after before as although though since because there
+    here what who whom why how where which now then also once similarly however let thank thanks
+    yes no well oh of to by with from not all some many most one two three first last such speaking
+    writing unlike over under even just only every each any both do does did is are was were be
+    been has have had will would can could should may might must mr mrs ms dr ok okay good great
+    please look folks ladies tonight today yesterday tomorrow according preliminary meanwhile still
+    again instead indeed besides moreover furthermore therefore thus otherwise despite during until
+    unless whether whatever whoever nobody nothing everybody everyone everything somebody someone
+    something anyone anything no none more less few several another other others same own very
+    really sure maybe perhaps look listen sir madam applause laughter crosstalk inaudible dozens
+    hundreds thousands millions billions four five six seven eight nine ten"""
 )
 # "-ed" words that are usually adjectives, not events ("armed conflict", "so-called", "united").
-_NOT_EVENTS = frozenset(
-    [
-        "armed",
-        "based",
-        "united",
-        "organized",
-        "organised",
-        "alleged",
-        "limited",
-        "detailed",
-        "required",
-        "concerned",
-        "interested",
-        "supposed",
-        "advanced",
-        "related",
-        "involved",
-        "experienced",
-        "skilled",
-        "talented",
-        "qualified",
-        "married",
-        "retired",
-        "tired",
-        "needed",
-        "used",
-    ]
+_NOT_EVENTS = _wordset(
+    """armed based united organized organised alleged limited detailed required concerned interested
+    supposed advanced related involved experienced skilled talented qualified married retired tired"""
 )
 _SPEAKER_NOUNS = (
     _TITLE_WORDS + " government prisoner captive pow soldier police army military court agency "
@@ -357,7 +155,7 @@ _TIME = re.compile(
     r"|a\s+day\s+(?:earlier|later|before|after)|earlier\s+this\s+\w+)",
     re.IGNORECASE,
 )
-_PAST_VERB = re.compile(rf"\b(?:[a-z]{{3,}}ed|{'|'.join(_IRREGULAR_PAST.split())})\b")
+_PAST_VERB = re.compile(rf"\b(?:[a-z]{{2,}}ed|{'|'.join(_IRREGULAR_PAST.split())})\b")
 _COMPARISON = re.compile(
     r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|most|least|"
     r"fewest|record|unprecedented|more\s+than|less\s+than|fewer\s+than|twice|double|doubled|tripled|"
@@ -570,11 +368,16 @@ def _place(sentence: str) -> re.Match[str] | None:
     return None
 
 
-def _event_verb(sentence: str) -> str | None:
-    """The first past-tense verb that reports an event, preferring one that is not a saying verb."""
-    verbs = [m.group() for m in _PAST_VERB.finditer(sentence) if m.group().lower() not in _NOT_EVENTS]
-    doing = [v for v in verbs if not _REPORT_VERB.fullmatch(v)]
-    return (doing or verbs or [None])[0]
+def _event_verb(sentence: str, anchor: re.Match[str] | None) -> str | None:
+    """The past-tense verb that reports the event, preferring a doing verb to a saying verb and, when
+    there is a place or time, the one closest before it ("followed reports that troops had captured
+    two fighters in the Donetsk region" -> "captured")."""
+    found = [m for m in _PAST_VERB.finditer(sentence) if m.group().lower() not in _NOT_EVENTS]
+    doing = [m for m in found if not _REPORT_VERB.fullmatch(m.group())] or found
+    if not doing:
+        return None
+    before = [m for m in doing if anchor is not None and m.end() <= anchor.start()]
+    return (before[-1] if before else doing[0]).group()
 
 
 def _add_context(sentence: str, result: _Assessment) -> None:
@@ -588,10 +391,10 @@ def _add_context(sentence: str, result: _Assessment) -> None:
     place = _place(sentence)
     if place:
         result.add("place", 1.0)
-    verb = _event_verb(sentence)
+    anchor = place or time
+    verb = _event_verb(sentence, anchor)
     if verb:
         result.add("past_event", 1.0)
-        anchor = place or time
         if anchor:
             result.reasons.append(f"event: {verb} … {_clip(anchor.group(), 50)}")
     comparison = _COMPARISON.search(sentence)

@@ -1,0 +1,264 @@
+"""The review app: built by one factory (`make_app`) that the CLI and the tests both use.
+
+The app receives its dependencies (database path, reviewer name, settings), opens its own `Store`
+and owns the corpus-wide jobs (rescan, add claim, export) that run on worker threads with their own
+connections. Reviewing itself happens on `ReviewScreen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+
+from factcheck.errors import FactcheckError
+from factcheck.queue import Reviewer
+from factcheck.settings import Settings
+from factcheck.storage import Store
+from factcheck.tui import tasks
+from factcheck.tui.commands import FactcheckCommands
+from factcheck.tui.messages import ClaimsAdded, ExportWritten, ScanFinished
+from factcheck.tui.screens.dialogs import ManualClaim, ManualClaimDialog, TextPrompt
+from factcheck.tui.screens.help import HelpScreen, HelpSection
+from factcheck.tui.screens.review import ReviewScreen
+from factcheck.tui.session import ReviewSession
+
+DEFAULT_ARTICLES = Path("articles")
+
+
+class FactcheckApp(App[None]):
+    """Review claims against evidence, one key per verdict."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "factcheck"
+    COMMANDS = App.COMMANDS | {FactcheckCommands}
+    BINDINGS = [
+        Binding(
+            "a",
+            "add_claim",
+            "Add claim",
+            show=False,
+            id="app.add-claim",
+            tooltip="add a claim by hand (a tip, a quote heard on air)",
+        ),
+        Binding(
+            "r",
+            "rescan",
+            "Rescan",
+            show=False,
+            id="app.rescan",
+            tooltip="ingest new and changed files in ./articles (re-queued claims come first)",
+        ),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="every key"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="quit, giving back the claims you hold"),
+    ]
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        reviewer: str,
+        settings: Settings,
+        articles_dir: Path = DEFAULT_ARTICLES,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path, self.settings, self.articles_dir = db_path, settings, articles_dir
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.store = Store(db_path)
+        self.session = ReviewSession(Reviewer(self.store, reviewer, settings))
+        self.review = ReviewScreen(self.session, settings, db_path)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.review)
+
+    def release_leases(self) -> None:
+        """Give back every claim this reviewer holds, so nobody waits for a lease to expire."""
+        self.session.release_all()
+
+    async def action_quit(self) -> None:
+        """Release the claims held, then leave."""
+        self.release_leases()
+        self.exit()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[HelpSection]:
+        """The key map, read from the bindings themselves so it cannot drift from them."""
+        bindings = {
+            b.id: b for b in [*ReviewScreen.BINDINGS, *self.BINDINGS] if isinstance(b, Binding) and b.id
+        }
+
+        def rows(*ids: str) -> list[tuple[str, str]]:
+            return [
+                (self.get_key_display(bindings[i]), bindings[i].tooltip or bindings[i].description)
+                for i in ids
+            ]
+
+        return [
+            (
+                "Decide (saved at once; the next claim opens)",
+                rows("review.verified", "review.disputed", "review.unsupported", "review.keep"),
+            ),
+            (
+                "Evidence",
+                [
+                    ("1-9", bindings["review.select-1"].tooltip),
+                    *rows("review.find-evidence", "review.open-article"),
+                ],
+            ),
+            ("This claim", rows("review.note", "review.undo", "review.skip")),
+            (
+                "Queue",
+                [
+                    ("↑ ↓ j k", "move in the focused list"),
+                    ("Enter", "open the highlighted claim"),
+                    *rows("review.search", "review.filter", "review.toggle-queue"),
+                    ("Tab", "next pane"),
+                    ("Esc", "clear the search · close a dialog"),
+                ],
+            ),
+            ("Corpus", rows("app.add-claim", "app.rescan")),
+            (
+                "App",
+                [
+                    ("ctrl+p", "commands: export Markdown/JSON, jump to claim, set filter, change reviewer"),
+                    *rows("app.help", "app.quit"),
+                ],
+            ),
+        ]
+
+    # --- reviewer -------------------------------------------------------------------------------------
+
+    def ask_reviewer(self) -> None:
+        """Ask for a new reviewer name (command palette)."""
+        self.push_screen(TextPrompt("Reviewer name", value=self.session.name), self._set_reviewer)
+
+    def _set_reviewer(self, name: str | None) -> None:
+        if not name or name == self.session.name:
+            return
+        try:
+            reviewer = Reviewer(self.store, name, self.settings)
+        except FactcheckError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.release_leases()
+        self.session.reviewer = reviewer
+        self.review.reviewer_changed()
+        self.notify(f"Reviewing as {reviewer.name}", timeout=3)
+
+    def ask_claim_id(self) -> None:
+        """Ask for a claim number to open (command palette)."""
+        self.push_screen(TextPrompt("Open claim number", placeholder="e.g. 42"), self._jump)
+
+    def _jump(self, text: str | None) -> None:
+        number = (text or "").lstrip("#").strip()
+        if number.isdigit():
+            self.review.jump_to(int(number))
+        elif number:
+            self.notify(f"{number!r} is not a claim number", severity="warning")
+
+    # --- rescan -------------------------------------------------------------------------------------
+
+    def action_rescan(self) -> None:
+        """Ingest new and changed files in the articles folder; re-queued claims come first."""
+        self.notify(f"Rescanning {self.articles_dir}…", timeout=2)
+        self._rescan()
+
+    @work(thread=True, exclusive=True, group="scan")
+    def _rescan(self) -> None:
+        try:
+            result = tasks.rescan(self.db_path, self.articles_dir, self.settings)
+        except FactcheckError as exc:
+            self.post_message(ScanFinished("", error=str(exc)))
+            return
+        self.post_message(ScanFinished(result.summary, result.requeued))
+
+    @on(ScanFinished)
+    def _scanned(self, message: ScanFinished) -> None:
+        if message.error:
+            self.notify(message.error, severity="error")
+            return
+        requeued = f"; {len(message.requeued)} re-queued (shown first)" if message.requeued else ""
+        self.notify(message.summary + requeued, timeout=6)
+        self.review.refresh_all(reload_sources=True)
+
+    # --- manual claims ------------------------------------------------------------------------------
+
+    def action_add_claim(self) -> None:
+        """Type a claim from outside the corpus; it is queued and linked to evidence."""
+        self.push_screen(ManualClaimDialog(), self._claim_typed)
+
+    def _claim_typed(self, typed: ManualClaim | None) -> None:
+        if typed is not None:
+            self._add_claims([typed.text], typed.source_note)
+
+    @work(thread=True, exclusive=True, group="add-claim")
+    def _add_claims(self, texts: list[str], source_note: str | None) -> None:
+        try:
+            ids = tasks.add_claims(self.db_path, texts, source_note, self.settings)
+        except FactcheckError as exc:
+            self.post_message(ClaimsAdded([], error=str(exc)))
+            return
+        self.post_message(ClaimsAdded(ids))
+
+    @on(ClaimsAdded)
+    def _claims_added(self, message: ClaimsAdded) -> None:
+        if message.error:
+            self.notify(message.error, severity="error")
+            return
+        ids = ", ".join(f"#{i}" for i in message.ids)
+        self.notify(f"Added {ids} to the queue (ctrl+p → jump to claim opens it now).", timeout=5)
+        self.review.refresh_all()
+
+    # --- export -------------------------------------------------------------------------------------
+
+    def export(self, fmt: str) -> None:
+        """Write a Markdown or JSON report next to the database; the screen stays usable meanwhile."""
+        self.notify(f"Exporting {fmt}…", timeout=2)
+        self._export(fmt, self.clock())
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, fmt: str, now: datetime) -> None:
+        folder = self.db_path.resolve().parent
+        try:
+            path = tasks.export_report(self.db_path, fmt, folder, now)
+        except FactcheckError as exc:
+            self.post_message(ExportWritten(folder, error=str(exc)))
+            return
+        self.post_message(ExportWritten(path))
+
+    @on(ExportWritten)
+    def _exported(self, message: ExportWritten) -> None:
+        if message.error:
+            self.notify(message.error, severity="error")
+        else:
+            self.notify(f"Report written to {message.path}", timeout=8)
+
+
+def make_app(
+    db_path: Path,
+    *,
+    reviewer: str,
+    settings: Settings,
+    articles_dir: Path = DEFAULT_ARTICLES,
+    clock: Callable[[], datetime] | None = None,
+) -> FactcheckApp:
+    """Build the app (the one factory, used by `run_app` and by the tests and snapshots)."""
+    return FactcheckApp(db_path, reviewer=reviewer, settings=settings, articles_dir=articles_dir, clock=clock)
+
+
+def run_app(db_path: Path, *, reviewer: str, settings: Settings) -> None:
+    """Run the review screen until the reviewer quits; leases are given back however it ends."""
+    app = make_app(db_path, reviewer=reviewer, settings=settings)
+    try:
+        app.run()
+    finally:
+        app.release_leases()
+        app.store.close()

@@ -1,0 +1,53 @@
+"""Messages that workers post when slow work is done. Past tense: each reports a fact, and the
+handler on the UI thread decides what to show. Workers never touch widgets themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.message import Message
+
+from factcheck.tui.data import Progress, QueueRow
+
+
+@dataclass
+class ProgressCounted(Message):
+    """Claims were counted by status and verdict for the header."""
+
+    progress: Progress
+
+
+@dataclass
+class QueuePageLoaded(Message):
+    """A page of the queue was read; ``generation`` tells a stale page (older filter) from a fresh one."""
+
+    generation: int
+    offset: int
+    rows: list[QueueRow]
+    total: int
+
+
+@dataclass
+class ScanFinished(Message):
+    """A rescan of the articles folder finished (``error`` set when it could not run)."""
+
+    summary: str
+    requeued: list[int] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class ExportWritten(Message):
+    """A report was written to ``path`` (or failed with ``error``)."""
+
+    path: Path
+    error: str | None = None
+
+
+@dataclass
+class ClaimsAdded(Message):
+    """Manual claims were queued and linked (or failed with ``error``)."""
+
+    ids: list[int]
+    error: str | None = None

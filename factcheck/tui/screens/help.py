@@ -1,0 +1,63 @@
+"""Every key, in one place, read from the bindings themselves so it cannot drift from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+HelpSection = tuple[str, Sequence[tuple[str, str]]]
+
+
+def help_table(sections: Sequence[HelpSection]) -> Table:
+    """Two columns per section: the key and what it does."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for i, (title, rows) in enumerate(sections):
+        if i:
+            table.add_row("", "")
+        table.add_row(Text(title, "bold underline"), "")
+        for key, description in rows:
+            table.add_row(Text(key), Text(description))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """The key map. Esc, q or ? closes."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+        Binding("j", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k", "scroll('up')", "Up", show=False, id="help.up"),
+    ]
+
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help-dialog"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(help_table(self.sections))
+            yield Static("Esc closes · ctrl+p opens the command palette", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        """Back to the review."""
+        self.dismiss(None)
+
+    def action_scroll(self, direction: str) -> None:
+        """Scroll a line."""
+        self.query_one("#help-body", VerticalScroll).scroll_relative(
+            y=1 if direction == "down" else -1, animate=False
+        )

@@ -7,6 +7,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -169,6 +170,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | Skip]:
             yield from _walk(root)
         elif root.is_file():
             yield root
+        elif root.exists():
+            yield Skip(f"{root}: not a regular file (a pipe, socket or device)")
         elif root.is_symlink():
             yield Skip(f"{root}: broken symbolic link")
         else:
@@ -237,7 +240,10 @@ class SourceFile:
 def read_article(path: Path) -> SourceFile:
     """Read, decode and clean one file. Raises ``Skip`` with the reason when it cannot be used."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a named pipe or a device would block or never end
+            raise Skip("not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise Skip(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
         data = path.read_bytes()
@@ -296,6 +302,20 @@ def ingest_paths(
     return report
 
 
+def _already_stored(store: Store, shown: str, sha256: str, report: IngestReport) -> bool:
+    """This exact content is already stored, at this path or (as a copy) at another; noted in the report."""
+    current = store.latest_article_at(shown)
+    if current and current.sha256 == sha256:
+        report.unchanged.append(shown)
+        return True
+    twin = store.article_with_sha(sha256)
+    if twin and twin.path != shown:
+        report.unchanged.append(shown)
+        report.warnings.append(f"{shown}: same content as {twin.path}, already ingested")
+        return True
+    return False
+
+
 def _display_path(path: Path, base: Path | None) -> str:
     resolved = path.resolve()
     root = (base or Path.cwd()).resolve()
@@ -321,25 +341,24 @@ def _ingest_one(
         return
     if source.warning:
         report.warnings.append(f"{shown}: {source.warning}")
-    current = store.latest_article_at(shown)
-    if current and current.sha256 == source.sha256:
-        report.unchanged.append(shown)
+    if _already_stored(store, shown, source.sha256, report):  # a re-scan's fast path, without the lock
         return
-    twin = store.article_with_sha(source.sha256)
-    if twin and twin.path != shown:
-        report.unchanged.append(shown)
-        report.warnings.append(f"{shown}: same content as {twin.path}, already ingested")
-        return
-    article, _ = store.add_article(
-        path=shown,
-        title=source.title,
-        sha256=source.sha256,
-        text=source.text,
-        encoding=source.encoding,
-        size=source.size,
-        spans=split_passages(source.text),
-    )
-    (report.updated if current else report.added).append(article)
+    spans = split_passages(source.text)
+    # Check again and store in one write transaction: another process ingesting the same folder at the
+    # same moment must not store the same content twice (as a spurious new version).
+    with store.write():
+        if _already_stored(store, shown, source.sha256, report):
+            return
+        article, _ = store.add_article(
+            path=shown,
+            title=source.title,
+            sha256=source.sha256,
+            text=source.text,
+            encoding=source.encoding,
+            size=source.size,
+            spans=spans,
+        )
+    (report.updated if article.version > 1 else report.added).append(article)
     if after:
         outcome = after(store, article, settings)
         report.claims += outcome.claims

@@ -216,16 +216,17 @@ class Reviewer:
 
     def keep_verdict(self, claim_id: int, *, note: str | None = None, now: datetime | None = None) -> Claim:
         """Confirm a re-queued claim's earlier verdict and evidence with one action."""
-        claim = self.store.claim(claim_id)
-        if claim.verdict is None:
-            raise ReviewError(f"claim {claim_id} has no earlier verdict to keep")
-        return self.decide(
-            claim_id,
-            claim.verdict,
-            evidence_passage_id=claim.evidence_passage_id,
-            note=note if note is not None else claim.note,
-            now=now,
-        )
+        with self.store.write():  # the verdict kept is the one in force when the decision is written
+            claim = self.store.claim(claim_id)
+            if claim.verdict is None:
+                raise ReviewError(f"claim {claim_id} has no earlier verdict to keep")
+            return self.decide(
+                claim_id,
+                claim.verdict,
+                evidence_passage_id=claim.evidence_passage_id,
+                note=note if note is not None else claim.note,
+                now=now,
+            )
 
     def note(self, claim_id: int, text: str, *, now: datetime | None = None) -> Claim:
         """Attach a note to a claim without deciding it."""

@@ -66,13 +66,15 @@ def build_queue(path: Path, claims: int) -> tuple[list[int], int]:
 def fingerprint(path: Path) -> dict[str, Any]:
     """Row counts of every table, integrity_check and the newest event id, read without writing."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()[0]
+
     try:
-        out: dict[str, Any] = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-        out["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        out["last_event"] = conn.execute("SELECT max(id) FROM events").fetchone()[0]
-        out["decided"] = conn.execute("SELECT count(*) FROM claim_state WHERE status = 'decided'").fetchone()[
-            0
-        ]
+        out: dict[str, Any] = {t: one(f"SELECT count(*) FROM {t}") for t in TABLES}
+        out["integrity"] = one("PRAGMA integrity_check")
+        out["last_event"] = one("SELECT max(id) FROM events")
+        out["decided"] = one("SELECT count(*) FROM claim_state WHERE status = 'decided'")
     finally:
         conn.close()
     return out

@@ -41,11 +41,16 @@ def _kill(proc: subprocess.Popen[bytes], out: bytes = b"") -> list[str]:
     return (out + rest).decode().split("\n")[:-1]
 
 
-def _run_and_kill(db: Path, name: str, evidence: int, delay: float, think: float) -> list[str]:
-    """Start a reviewer and SIGKILL it ``delay`` seconds later."""
-    proc = _start(db, name, evidence, 10.0, think)
+def _run_and_kill(db: Path, name: str, evidence: int, delay: float, *, after_ready: bool) -> list[str]:
+    """Start a reviewer and SIGKILL it ``delay`` seconds after it starts, or after it has opened the
+    database and said READY (so the kill lands in the review loop however slow start-up is today)."""
+    proc = _start(db, name, evidence, 10.0, think=0.003)
+    seen = b""
+    if after_ready:
+        seen = proc.stdout.readline()  # type: ignore[union-attr]
+        assert seen == b"READY\n", proc.communicate()[1].decode()
     time.sleep(delay)
-    return _kill(proc)
+    return _kill(proc, seen)
 
 
 def _acked(lines: list[str]) -> list[int]:
@@ -66,15 +71,18 @@ def _check_after_crash(store: Store, name: str, acked: list[int]) -> list[int]:
 
 def test_sigkill_at_random_moments_loses_no_acknowledged_decision(tmp_path: Path) -> None:
     db = tmp_path / "queue.db"
-    ids, evidence = build_queue(db, 4000)
+    ids, evidence = build_queue(db, 3000)
     rng = random.Random(SEED)
     all_acked: list[int] = []
-    killed_holding = 0
-    for round_no in range(ROUNDS):
-        name = f"crash-{round_no}"
-        # A few kills land during start-up (opening the database), most in the middle of the loop.
-        delay = rng.uniform(0.05, 0.35) if round_no % 4 == 0 else rng.uniform(0.35, 0.8)
-        acked = _acked(_run_and_kill(db, name, evidence, delay, think=0.002))
+    killed_holding = rounds = 0
+    # Ten rounds, and more (up to 30) until at least three kills landed while a claim was held.
+    while rounds < ROUNDS or (killed_holding < 3 and rounds < 30):
+        name = f"crash-{rounds}"
+        # Every fourth kill lands during start-up (opening the database), the rest in the loop.
+        startup = rounds % 4 == 0
+        delay = rng.uniform(0.0, 0.4)
+        acked = _acked(_run_and_kill(db, name, evidence, delay, after_ready=not startup))
+        rounds += 1
         all_acked.extend(acked)
         assert fingerprint(db)["integrity"] == "ok"
         with Store(db, create=False) as store:
@@ -96,7 +104,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_decision(tmp_path: Path
             assert got is not None and got.id == claim_id, "the dead reviewer's claim is next in the queue"
             rescuer.release(claim_id, now=later)
     assert killed_holding >= 3, "kills should often land while a claim was held"
-    assert len(all_acked) > 200, "the reviewers should have got through a fair amount of work"
+    assert len(all_acked) > 100, "the reviewers should have got through a fair amount of work"
     assert len(set(all_acked)) == len(all_acked)
     with Store(db, create=False) as store:
         assert store.integrity_ok()

@@ -14,6 +14,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from factcheck.errors import FactcheckError
 from factcheck.queue import Reviewer
@@ -76,9 +77,26 @@ class FactcheckApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.review)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications never parse markup: they quote file names, reviewer names and error text,
+        which may contain brackets (widgets pass ``markup=True`` by default, so it is forced off here)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def release_leases(self) -> None:
         """Give back every claim this reviewer holds, so nobody waits for a lease to expire."""
         self.session.release_all()
+
+    def on_unmount(self) -> None:
+        """However the app ends (q, ctrl+q, a crash in a handler), nobody is left waiting on a lease."""
+        self.release_leases()
 
     async def action_quit(self) -> None:
         """Release the claims held, then leave."""

@@ -140,8 +140,14 @@ class ClaimDetail:
 
     @property
     def requeued(self) -> bool:
-        """Sent back to the queue by a new source, with an earlier verdict that can be kept."""
-        return self.claim.status is ClaimStatus.REQUEUED and self.claim.verdict is not None
+        """Sent back to the queue by a new source, with an earlier verdict that can be kept (the status
+        reads "in review" while the reviewer holds it, so the re-queue reason is what tells)."""
+        claim = self.claim
+        return (
+            claim.requeue_reason is not None
+            and claim.verdict is not None
+            and claim.status is not ClaimStatus.DECIDED
+        )
 
 
 def candidate_items(store: Store, sources: Sources, candidates: Sequence[Candidate]) -> list[EvidenceItem]:

@@ -39,7 +39,61 @@ VERDICT_GLYPH = {Verdict.VERIFIED: "✓", Verdict.DISPUTED: "✗", Verdict.UNSUP
 _NUMBER = re.compile(r"[$€£¥₽]?\d(?:[\d,.]*\d)?(?:\s?%| percent)?")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP = frozenset(
-    ["the", "and", "for", "that", "with", "from", "this", "were", "was", "are", "has", "have", "had", "its", "their", "they", "them", "his", "her", "who", "which", "said", "says", "told", "about", "into", "over", "after", "before", "than", "then", "there", "these", "those", "been", "being", "also", "not", "but", "will", "would", "could", "should", "may", "might", "can", "one", "two", "our", "out", "all", "any", "per"]
+    [
+        "the",
+        "and",
+        "for",
+        "that",
+        "with",
+        "from",
+        "this",
+        "were",
+        "was",
+        "are",
+        "has",
+        "have",
+        "had",
+        "its",
+        "their",
+        "they",
+        "them",
+        "his",
+        "her",
+        "who",
+        "which",
+        "said",
+        "says",
+        "told",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "been",
+        "being",
+        "also",
+        "not",
+        "but",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "one",
+        "two",
+        "our",
+        "out",
+        "all",
+        "any",
+        "per",
+    ]
 )
 
 
@@ -106,11 +160,15 @@ def claim_header(claim: Claim, source: Source | None) -> Text:
 
 
 def status_label(claim: Claim) -> Text:
-    """The claim's status in words, coloured by verdict once decided."""
+    """The claim's status in words, coloured by verdict once decided. The open claim is always "in
+    review" (leased), so that word is replaced by where it stands in the queue: pending or re-queued."""
     if claim.status is ClaimStatus.DECIDED and claim.verdict is not None:
         return Text(claim.verdict.value, VERDICT_STYLE[claim.verdict])
-    label = {ClaimStatus.REQUEUED: "re-queued", ClaimStatus.IN_REVIEW: "in review"}.get(claim.status)
-    return Text(label or claim.status.value, STATUS_GLYPH[claim.status][1])
+    status = claim.status
+    if status is ClaimStatus.IN_REVIEW:
+        status = ClaimStatus.REQUEUED if claim.requeue_reason else ClaimStatus.PENDING
+    label = "re-queued" if status is ClaimStatus.REQUEUED else status.value
+    return Text(label, STATUS_GLYPH[status][1])
 
 
 def claim_in_context(claim: Claim, context: Sequence[Passage]) -> Text:

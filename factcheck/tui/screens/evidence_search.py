@@ -119,7 +119,7 @@ class EvidenceSearchScreen(ModalScreen[int | None]):
         results = self.query_one("#evidence-results", OptionList)
         results.set_options(Option(result_prompt(item, message.query)) for item in self.items)
         if message.error:
-            results.border_title = f"search failed: {one_line(message.error, 60)}"
+            results.border_title = Text(f"search failed: {one_line(message.error, 60)}")
         else:
             results.border_title = f"{len(self.items)} passages" + (
                 " (first 50)" if len(self.items) >= LIMIT else ""

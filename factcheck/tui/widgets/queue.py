@@ -188,7 +188,7 @@ class QueuePane(Vertical):
     def _update_title(self) -> None:
         shown = f"{len(self._rows):,} of {self.total:,}" if not self._loading else "loading…"
         search = f" · “{one_line(self.search, 20)}”" if self.search else ""
-        self.border_title = f"Queue · {self.filter_name}{search} · {shown}"
+        self.border_title = Text(f"Queue · {self.filter_name}{search} · {shown}")
 
     # --- search -------------------------------------------------------------------------------------
 

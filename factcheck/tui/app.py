@@ -55,7 +55,9 @@ class FactcheckApp(App[None]):
             tooltip="ingest new and changed files in ./articles (re-queued claims come first)",
         ),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="every key"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="quit, giving back the claims you hold"),
+        Binding(
+            "q", "quit", "Quit", show=False, id="app.quit", tooltip="quit, giving back the claims you hold"
+        ),
     ]
 
     def __init__(

@@ -212,6 +212,10 @@ def claim_pane(detail: ClaimDetail, note: str | None = None) -> Text:
     if note:
         out.append("\nNote: ", STYLE_LABEL)
         out.append(one_line(note))
+    history = history_text(detail.history)
+    if history:
+        out.append("\n\nHistory", STYLE_LABEL)
+        out.append_text(history)
     return out
 
 
@@ -244,16 +248,33 @@ def decision_text(claim: Claim, detail: ClaimDetail) -> Text:
     out.append(f" by {one_line(claim.reviewer) or '?'}")
     if claim.decided_at:
         out.append(f" at {claim.decided_at}")
-    if claim.evidence_passage_id is not None:
-        out.append(f", evidence passage {claim.evidence_passage_id}")
+    cited = cited_evidence(detail)
+    if cited is not None:
+        number, item = cited
+        where = f"candidate {number}" if number else f"passage {item.passage.id}"
+        out.append(f", evidence: {item.source.outlet if item.source else '?'} ({where}) ")
+        out.append(f"“{one_line(item.passage.text, 80)}”", STYLE_DIM)
+    elif claim.evidence_passage_id is not None:
+        out.append(f", evidence: passage {claim.evidence_passage_id}")
     if claim.note and earlier:
         out.append(f" — note: {one_line(claim.note)}")
     return out
 
 
+def cited_evidence(detail: ClaimDetail) -> tuple[int | None, EvidenceItem] | None:
+    """The passage the claim's decision cites, with its candidate number when it is one."""
+    wanted = detail.claim.evidence_passage_id
+    for number, item in enumerate(detail.evidence, start=1):
+        if item.passage.id == wanted:
+            return number, item
+    if detail.decision_evidence is not None and detail.decision_evidence.passage.id == wanted:
+        return None, detail.decision_evidence
+    return None
+
+
 def history_text(events: Sequence[Event]) -> Text:
     """The claim's decisions and undos, oldest first (leases and releases left out)."""
-    shown = {EventKind.DECIDED, EventKind.UNDONE, EventKind.NOTED, EventKind.REQUEUED}
+    shown = {EventKind.DECIDED, EventKind.UNDONE, EventKind.NOTED, EventKind.REQUEUED, EventKind.SKIPPED}
     out = Text()
     for e in (e for e in events if e.kind in shown):
         out.append(f"\n{e.at} {e.kind.value}")
@@ -269,15 +290,18 @@ def history_text(events: Sequence[Event]) -> Text:
 # --- evidence pane ----------------------------------------------------------------------------------
 
 
-def evidence_prompt(number: int | None, item: EvidenceItem, claim_text: str) -> Text:
+def evidence_prompt(number: int | None, item: EvidenceItem, claim_text: str, *, cited: bool = False) -> Text:
     """One candidate: key, score and why, source, then the passage with the claim's words and all
-    numbers highlighted, then any number conflict with both values side by side."""
+    numbers highlighted, then any number conflict with both values side by side. ``cited``: the
+    claim's decision in force (or the earlier one, if re-queued) cites this passage."""
     out = Text()
     out.append(f"{number} " if number is not None else "  ", "bold reverse" if number is not None else "")
     out.append(f" {item.score:>3.0f} " if item.score is not None else "  —  ", STYLE_LABEL)
     out.append(safe(item.source.outlet) if item.source else "manual", STYLE_LABEL)
-    if item.origin != "candidate":
-        out.append(f"  [{'found by search' if item.origin == 'search' else 'evidence of the decision'}]")
+    if item.origin == "search":
+        out.append("  found by search")
+    if cited:
+        out.append("  ◆ cited by the decision", "bold")
     if item.syndicated:
         out.append("  syndicated copy: not independent", STYLE_WARN)
     if item.components:

@@ -74,7 +74,7 @@ def _pair(claim: str, evidence: str, relation: str) -> dict[str, Any]:
         "claim_label": claim,
         "evidence_label": evidence,
         "relation": relation,
-        "reason": f"{claim} vs {evidence}",
+        "reason": "different figures for the same thing" if relation == "conflict" else "",
     }
 
 

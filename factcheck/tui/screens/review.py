@@ -84,13 +84,18 @@ class ReviewScreen(Screen[None]):
         Binding(
             "c",
             "keep",
-            "Keep verdict",
+            "Keep",
             id="review.keep",
             tooltip="re-queued claim: keep the earlier verdict and evidence",
         ),
         *_select_bindings(),
         Binding(
-            "n", "note", "Note", id="review.note", tooltip="write a note (saved now and with the decision)"
+            "n",
+            "note",
+            "Note",
+            show=False,
+            id="review.note",
+            tooltip="write a note (saved now and with the decision)",
         ),
         Binding(
             "z", "undo", "Undo", id="review.undo", tooltip="undo your last decision (history keeps both)"
@@ -153,7 +158,7 @@ class ReviewScreen(Screen[None]):
             with Container(id="work"):
                 yield ClaimView(id="claim")
                 yield EvidenceList(id="evidence")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).show()

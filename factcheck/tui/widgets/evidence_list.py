@@ -27,10 +27,12 @@ class EvidenceList(OptionList):
         super().__init__(id=id, markup=False)
         self.items: list[EvidenceItem] = []
         self._claim_text = ""
+        self._cited: int | None = None
 
     def show(self, detail: ClaimDetail | None) -> None:
         """List the claim's candidates (and the passage its decision cites, when not among them)."""
         self._claim_text = detail.claim.text if detail is not None else ""
+        self._cited = detail.claim.evidence_passage_id if detail is not None else None
         items: list[EvidenceItem] = list(detail.evidence) if detail is not None else []
         if detail is not None and detail.decision_evidence is not None:
             items.append(detail.decision_evidence)
@@ -63,7 +65,14 @@ class EvidenceList(OptionList):
         options: list[Option | None] = []
         for i, item in enumerate(self.items):
             options += [
-                Option(evidence_prompt(i + 1 if i < MAX_NUMBERED else None, item, self._claim_text)),
+                Option(
+                    evidence_prompt(
+                        i + 1 if i < MAX_NUMBERED else None,
+                        item,
+                        self._claim_text,
+                        cited=item.passage.id == self._cited,
+                    )
+                ),
                 None,
             ]
         self.set_options(options[:-1])

@@ -59,14 +59,15 @@ def _check_file(path: Path) -> None:
     if magic != _SQLITE_MAGIC:
         raise StoreError(f"{path} is not a factcheck database (not an SQLite file); refusing to touch it")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        finally:
-            conn.close()
+            app_id, version, tables = _header(path, immutable=False)
+        except sqlite3.OperationalError as exc:
+            if not _read_only_folder(exc, path):
+                raise
+            app_id, version, tables = _header(path, immutable=True)
     except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # not damage: the CLI says the database is busy
         raise StoreError(f"{path} is damaged or not a database ({exc}); refusing to touch it") from None
     if app_id != APPLICATION_ID and tables:
         raise StoreError(
@@ -76,6 +77,47 @@ def _check_file(path: Path) -> None:
         raise StoreError(
             f"{path} was written by a newer factcheck (schema {version}, this one knows {LATEST}); upgrade factcheck"
         )
+
+
+def _header(path: Path, *, immutable: bool) -> tuple[int, int, int]:
+    """application_id, user_version and the number of schema objects, read without writing."""
+    conn = sqlite3.connect(_read_only_uri(path, immutable=immutable), uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        conn.close()
+    return int(app_id), int(version), int(tables)
+
+
+def _read_only_uri(path: Path, *, immutable: bool) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def _read_only_folder(exc: sqlite3.Error, path: Path) -> bool:
+    """SQLite cannot create the -wal and -shm files next to a WAL database (its folder is read-only).
+    With no -wal file there, no writer is connected and nothing is left uncheckpointed, so the file
+    can be read as immutable: reading still works and any write fails as read-only."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith("SQLITE_READONLY") and not Path(f"{path}-wal").exists()
+
+
+def _open(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A connection in WAL mode and its journal mode ("immutable" when only reading is possible)."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn, mode
+    except sqlite3.Error as exc:
+        conn.close()
+        if not _read_only_folder(exc, path):
+            raise
+    uri = _read_only_uri(path, immutable=True)
+    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False), "immutable"
 
 
 def _json(value: Any) -> str:
@@ -95,16 +137,10 @@ class Store:
             raise StoreError(f"no database at {self.path} (run `factcheck ingest` first)")
         _check_file(self.path)
         try:
-            conn = sqlite3.connect(
-                str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn, mode = _open(self.path)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {self.path}: {exc}") from None
-        self.read_only = mode != "wal" and not _writable(self.path)
+        self.read_only = mode == "immutable" or (mode != "wal" and not _writable(self.path))
         self.db = Database(conn)
         self._migrate()
 

@@ -151,10 +151,13 @@ def _cv_map(lines: list[Line], rows: list[Vector], l2: float, l2_prior: float, m
 
 def sample_check(weights: Vector) -> dict[str, float]:
     """The product's acceptance test on the labelled samples, with these weights in place."""
-    named = {k: v for k, v in weights.items() if k != "bias"}
-    extraction._model.cache_clear()
+    model = extraction._Model(
+        bias=weights.get("bias", 0.0),
+        weights={k: v for k, v in weights.items() if k in FEATURES},
+        words={k[2:]: v for k, v in weights.items() if k.startswith("w:")},
+    )
     original = extraction._model
-    extraction._model = lambda: extraction._Model(bias=weights.get("bias", 0.0), weights=named)  # type: ignore[assignment]
+    extraction._model = lambda: model  # type: ignore[assignment]
     try:
         return sample_scores()
     finally:

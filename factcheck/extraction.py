@@ -16,6 +16,7 @@ Lin Jian", "event: captured … in the Donetsk region".
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -117,9 +118,7 @@ _ADVERBS = (
     rf"on\s+(?:{'|'.join(_WEEKDAYS.split())})))*"
 )
 
-_WORD = re.compile(r"[^\W_][\w’'.&-]*")
 _NAME_RUN_RE = re.compile(_NAME_RUN)
-_REPORT_VERB = re.compile(rf"\b(?:{_VERB}|{_VERB_ING})\b|\baccording to\b", re.IGNORECASE)
 # "Lin Jian said", "Ukrainian President Volodymyr Zelensky has announced", "the foreign minister said".
 _SPEAKER_FIRST = re.compile(
     rf"(?P<who>{_NAME_RUN}|\b[Tt]he\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(_SPEAKER_NOUNS.split())})s?)"
@@ -136,8 +135,8 @@ _ACCORDING_TO = re.compile(
 )
 _CLAUSE_END = r"(?=\s*[,.;:!?”\"]|\s*$|\s+(?:that|in|on|at|about|of|when|during|after|before)\b)"
 _TOLD_OUTLET = re.compile(rf"\btold\s+(?P<who>{_NAME_RUN}){_CLAUSE_END}")
-_PRONOUN_SAID = re.compile(rf"(?:[,”\"’]\s*|\b)(?P<who>he|she|they)\s+(?:{_VERB})\b", re.IGNORECASE)
-_HEARSAY = re.compile(r"\b(?:reportedly|allegedly|purportedly|there\s+have\s+been\s+reports)\b", re.I)
+_PRONOUN_SAID = re.compile(rf"(?:[,”\"’]\s*|\b)(?P<who>[Hh]e|[Ss]he|[Tt]hey)\s+(?:{_VERB})\b")
+_HEARSAY = _wordset("reportedly allegedly purportedly")
 _OUTLET_REPORTED = re.compile(rf"(?P<who>{_NAME_RUN})\s+(?:[a-z]+\s+){{0,2}}(?:reported|said in a report)\b")
 _FRAGMENT = re.compile(
     rf"^[\s“”\"‘’']*(?:(?:{_NAME_RUN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Tt]he\s+\w+(?:\s+\w+)?){_ADVERBS}\s+"
@@ -147,39 +146,56 @@ _PLACE = re.compile(
     rf"\b(?:in|at|from|near|into|across|outside|inside|on)\s+(?:the\s+)?(?P<place>{_NAME_RUN}"
     r"(?:\s+(?:region|province|state|city|oblast|county|district|area|front|border|territory))?)"
 )
+_CAP_MONTHS = [m.capitalize() for m in _MONTHS.split()]
 _TIME = re.compile(
-    rf"\b(?:{'|'.join(_WEEKDAYS.split())}|(?:{'|'.join(_MONTHS.split())})\.?\s+\d{{1,2}}\b"
-    rf"|(?:in|since|until|by|from|of|last|early|late|mid-?)\s+(?:{'|'.join(_MONTHS.split()[:12])})"
-    r"|(?:19|20)\d\d\b|(?:last|this|next|past|previous)\s+(?:year|week|month|decade|century|night|weekend)"
-    r"|yesterday|(?:\d+|a|two|three|several|few)\s+(?:years?|months?|weeks?|days?|decades?)\s+ago"
-    r"|a\s+day\s+(?:earlier|later|before|after)|earlier\s+this\s+\w+)",
-    re.IGNORECASE,
+    rf"\b(?:{'|'.join(w.capitalize() for w in _WEEKDAYS.split())}|(?:{'|'.join(_CAP_MONTHS)})\.?\s+\d{{1,2}}\b"
+    rf"|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom|[Oo]f|[Ll]ast|[Ee]arly|[Ll]ate|[Mm]id-?)\s+"
+    rf"(?:{'|'.join(_CAP_MONTHS[:12])})\b"
+    r"|(?:19|20)\d\d\b|(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Pp]revious)\s+"
+    r"(?:year|week|month|decade|century|night|weekend)"
+    r"|[Yy]esterday|(?:\d+|a|two|three|several|few)\s+(?:years?|months?|weeks?|days?|decades?)\s+ago"
+    r"|[Aa]\s+day\s+(?:earlier|later|before|after)|[Ee]arlier\s+this\s+\w+)"
 )
-_PAST_VERB = re.compile(rf"\b(?:[a-z]{{2,}}ed|{'|'.join(_IRREGULAR_PAST.split())})\b")
+_LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+_IRREGULAR_PAST_SET = _wordset(_IRREGULAR_PAST)
 _COMPARISON = re.compile(
     r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|most|least|"
     r"fewest|record|unprecedented|more\s+than|less\s+than|fewer\s+than|twice|double|doubled|tripled|"
     r"half|unlike|compared\s+(?:with|to)|since\s+(?:19|20)\d\d|ever|increase[sd]?|decrease[sd]?|"
-    r"r[io]se|fell|dropped|grew|[a-z]{3,}iest)\b",
-    re.IGNORECASE,
+    r"r[io]se|fell|dropped|grew|[a-z]{3,}iest)\b"
 )
 _QUESTION = re.compile(r"\?[\s”\"’')\]]*$")
+# Matched against the lower-cased passage with straight apostrophes.
 _OPINION = re.compile(
-    r"\b(?:I|we)\s+(?:(?:really|just|do|don’t|don't|strongly|truly)\s+)?(?:think|believe|feel|hope|guess|"
-    r"suppose|wish|want|love|like|trust|expect)\b|\bin\s+my\s+(?:view|opinion)\b|\bI(?:’|')m\s+(?:sure|"
-    r"confident|proud|convinced|glad|happy)\b|\bit(?:’|')s\s+(?:clear|obvious|time)\b|\bit\s+is\s+"
-    r"(?:clear|obvious|time)\b|\bof\s+course\b",
-    re.IGNORECASE,
+    r"\b(?:i|we)\s+(?:(?:really|just|do|don't|strongly|truly)\s+)?(?:think|believe|feel|hope|guess|"
+    r"suppose|wish|want|love|like|trust|expect)\b|\bin\s+my\s+(?:view|opinion)\b|\bi'm\s+(?:sure|"
+    r"confident|proud|convinced|glad|happy)\b|\bit(?:'s|\s+is)\s+(?:clear|obvious|time)\b|\bof\s+course\b"
 )
-_NORMATIVE = re.compile(
-    r"\b(?:should|must|ought|need\s+to|needs\s+to|have\s+to|has\s+to|let(?:’|')?s|let\s+us)\b", re.I
+_NORMATIVE = re.compile(r"\b(?:should|must|ought|needs?\s+to|ha(?:ve|s)\s+to|let'?s|let\s+us)\b")
+_NORMATIVE_GATE = _wordset("should must ought need needs have has let let's lets")
+
+# Cheap gates: a long alternation regex costs a scan per position, a set lookup on the passage's words
+# does not. Each pattern runs only when a word it needs is present (5 MB in seconds, not tens).
+_REPORT_WORDS = _wordset(_REPORTING + " " + _REPORTING_ING)
+_REPORT_GATE = _wordset(
+    _REPORTING + " " + _REPORTING_ING + " according reportedly allegedly purportedly reports"
 )
-_HEDGE = re.compile(r"\b(?:maybe|perhaps|probably|possibly|might|seems?|apparently|likely)\b", re.I)
-_EVALUATIVE = re.compile(
-    r"\b(?:mistake|disgrace|disaster|terrible|horrible|wonderful|tremendous|incredible|amazing|"
-    r"beautiful|fantastic|great|sad|shame|ridiculous|nonsense|stupid|evil|crazy|absurd|important|"
-    r"historic|clear\s+signal|urgently)\b",
-    re.IGNORECASE,
+_TIME_GATE = _TIME_WORDS | _wordset(
+    "year week month decade century night weekend yesterday ago earlier later day"
+)
+_COMPARISON_GATE = _wordset(
+    """first only largest biggest highest lowest smallest greatest fastest worst best most least fewest record
+    unprecedented than twice double doubled tripled half unlike compared since ever increase increases
+    increased decrease decreases decreased rise rose fell dropped grew"""
+)
+_OPINION_GATE = _wordset(
+    "think believe feel hope guess suppose wish want love like trust expect view opinion sure confident "
+    "proud convinced glad happy clear obvious time course"
+)
+_HEDGE_GATE = _wordset("maybe perhaps probably possibly might seem seems apparently likely")
+_EVALUATIVE = _wordset(
+    """mistake disgrace disaster terrible horrible wonderful tremendous incredible amazing beautiful
+    fantastic great sad shame ridiculous nonsense stupid evil crazy absurd important historic urgently"""
 )
 _PROCEDURAL = re.compile(
     r"^\W*(?:thank\s+you|thanks|good\s+(?:evening|morning|night|afternoon)|welcome|hello|applause|"
@@ -199,7 +215,7 @@ _NORMALISE = re.compile(r"[\W_]+")
 # Lower-cased word tokens for the model's vocabulary; any number becomes "#" (quantities matter, not
 # which quantity).
 _VOCAB_TOKEN = re.compile(r"[a-z0-9$%']+")
-_NUMBER_TOKEN = re.compile(r"[\d,.$%']*\d[\d,.$%']*")
+_NUMBER_TOKEN = re.compile(r"[$]?\d")
 
 
 # --- features --------------------------------------------------------------------------------------
@@ -237,6 +253,9 @@ _TIME_KINDS = frozenset({"year", "date"})
 class _Assessment:
     """Feature values and the reasons that justify them, for one passage."""
 
+    lower: str = ""
+    tokens: list[str] = field(default_factory=list)
+    words: frozenset[str] = frozenset()
     values: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
@@ -258,7 +277,9 @@ def _clip(text: str, limit: int = 60) -> str:
 
 def _bare(word: str) -> str:
     """A word without its contraction or trailing dot, lower-cased: "It’s" -> "it", "U.S." -> "u.s"."""
-    return _CONTRACTION.sub("", word).rstrip(".").lower()
+    if "’" in word or "'" in word:
+        word = _CONTRACTION.sub("", word)
+    return word.rstrip(".").lower()
 
 
 def _trim_run(run: str) -> str:
@@ -308,9 +329,11 @@ def _according_to(phrase: str) -> str:
 
 def _add_attribution(sentence: str, result: _Assessment) -> None:
     """Attribution features: a named speaker, a named outlet or report, or only a reporting verb."""
-    if _REPORT_VERB.search(sentence) or _HEARSAY.search(sentence):
+    if not result.words & _REPORT_GATE:
+        return
+    if result.words & _REPORT_WORDS or result.words & _HEARSAY or "according to" in result.lower:
         result.add("reporting_verb", 1.0)
-    for match in _ACCORDING_TO.finditer(sentence):
+    for match in _ACCORDING_TO.finditer(sentence) if "according" in result.words else ():
         who = _clip(_according_to(match.group("who")), 50)
         named = any(w[:1].isupper() for w in who.split())
         result.add(
@@ -318,7 +341,9 @@ def _add_attribution(sentence: str, result: _Assessment) -> None:
             1.0,
             f"source named: {who}" if named else f"according to: {who}",
         )
-    for pattern in (_TOLD_OUTLET, _OUTLET_REPORTED):
+    for pattern, gate in ((_TOLD_OUTLET, "told"), (_OUTLET_REPORTED, "report")):
+        if gate not in result.lower:
+            continue
         for match in pattern.finditer(sentence):
             who = _trim_run(match.group("who"))
             if who:
@@ -337,9 +362,9 @@ def _add_attribution(sentence: str, result: _Assessment) -> None:
             result.add("attributed", 0.5, f"reported speech: {pronoun.group().strip(' ,”“’')}")
 
 
-def _add_quantities(sentence: str, result: _Assessment) -> None:
+def _add_quantities(sentence: str, result: _Assessment, quantities: list[Quantity] | None) -> None:
     """Quantity features from the shared quantity parser (counts, money and percentages weigh most)."""
-    quantities = find_quantities(sentence)
+    quantities = find_quantities(sentence) if quantities is None else quantities
     result.quantities = quantities
     strong = [q for q in quantities if q.kind in _STRONG_KINDS]
     minor = [q for q in quantities if q.kind not in _STRONG_KINDS and q.kind not in _TIME_KINDS]
@@ -368,12 +393,21 @@ def _place(sentence: str) -> re.Match[str] | None:
     return None
 
 
-def _event_verb(sentence: str, anchor: re.Match[str] | None) -> str | None:
+def _is_past(word: str) -> bool:
+    """A past-tense or participle form that can report an event ("captured", "sent"), not an adjective."""
+    regular = len(word) > 3 and word.endswith("ed")
+    return (regular or word in _IRREGULAR_PAST_SET) and word not in _NOT_EVENTS
+
+
+def _event_verb(sentence: str, words: frozenset[str], anchor: re.Match[str] | None) -> str | None:
     """The past-tense verb that reports the event, preferring a doing verb to a saying verb and, when
     there is a place or time, the one closest before it ("followed reports that troops had captured
     two fighters in the Donetsk region" -> "captured")."""
-    found = [m for m in _PAST_VERB.finditer(sentence) if m.group().lower() not in _NOT_EVENTS]
-    doing = [m for m in found if not _REPORT_VERB.fullmatch(m.group())] or found
+    past = {w for w in words if (w[-2:] == "ed" or w in _IRREGULAR_PAST_SET) and _is_past(w)}
+    if not past:
+        return None
+    found = [m for m in _LOWER_WORD.finditer(sentence) if m.group() in past]
+    doing = [m for m in found if m.group().lower() not in _REPORT_GATE] or found
     if not doing:
         return None
     before = [m for m in doing if anchor is not None and m.end() <= anchor.start()]
@@ -385,32 +419,34 @@ def _add_context(sentence: str, result: _Assessment) -> None:
     entities = _entities(sentence)
     if entities:
         result.add("entities", min(len(entities), 4) / 4, f"named: {', '.join(entities[:4])}")
-    time = _TIME.search(sentence)
+    gated = result.words & _TIME_GATE or "19" in sentence or "20" in sentence
+    time = _TIME.search(sentence) if gated else None
     if time:
         result.add("time", 1.0, f"time: {time.group()}")
     place = _place(sentence)
     if place:
         result.add("place", 1.0)
     anchor = place or time
-    verb = _event_verb(sentence, anchor)
+    verb = _event_verb(sentence, result.words, anchor)
     if verb:
         result.add("past_event", 1.0)
         if anchor:
             result.reasons.append(f"event: {verb} … {_clip(anchor.group(), 50)}")
-    comparison = _COMPARISON.search(sentence)
+    gated = result.words & _COMPARISON_GATE or "iest" in sentence
+    comparison = _COMPARISON.search(result.lower) if gated else None
     if comparison:
         result.add("comparison", 1.0, f"comparison/superlative: {comparison.group().lower()}")
 
 
 def _add_discounts(sentence: str, result: _Assessment) -> None:
     """What lowers check-worthiness: questions, opinion, hedges, fragments, procedure, brevity."""
-    words = len(_WORD.findall(sentence))
+    words = len(result.tokens)
     checks: tuple[tuple[str, bool, str], ...] = (
         ("question", bool(_QUESTION.search(sentence)), "question"),
-        ("opinion", bool(_OPINION.search(sentence)), "opinion marker"),
-        ("normative", bool(_NORMATIVE.search(sentence)), "normative (should/must)"),
-        ("hedge", bool(_HEDGE.search(sentence)), "hedged"),
-        ("evaluative", bool(_EVALUATIVE.search(sentence)), "evaluative language"),
+        ("opinion", bool(result.words & _OPINION_GATE and _OPINION.search(result.lower)), "opinion marker"),
+        ("normative", bool(result.words & _NORMATIVE_GATE and _NORMATIVE.search(result.lower)), "normative"),
+        ("hedge", bool(result.words & _HEDGE_GATE), "hedged"),
+        ("evaluative", bool(result.words & _EVALUATIVE), "evaluative language"),
         ("fragment", bool(_FRAGMENT.match(sentence)), "attribution fragment"),
         ("procedural", bool(_PROCEDURAL.match(sentence)), "procedural"),
         ("leading_conjunction", bool(_LEADING_CONJUNCTION.match(sentence)), ""),
@@ -425,25 +461,33 @@ def _add_discounts(sentence: str, result: _Assessment) -> None:
     result.add("long", min(words, 60) / 60)
 
 
-def _add_words(sentence: str, result: _Assessment) -> None:
-    """Binary word features ("w:<word>"): the model's vocabulary captures wording that the named
-    features miss ("percent", "voted", "jobs" vs "thank", "folks"). No reason line: a single word is
-    not an explanation a reviewer can use."""
-    for token in _VOCAB_TOKEN.findall(sentence.lower().replace("’", "'")):
-        result.values["w:" + ("#" if _NUMBER_TOKEN.fullmatch(token) else token)] = 1.0
+def _word_key(token: str) -> str:
+    """A vocabulary key: the lower-cased word, or "#" for any number (which number is not the point)."""
+    return "#" if _NUMBER_TOKEN.match(token) else token
 
 
-def passage_features(sentence: str) -> tuple[dict[str, float], list[str], list[Quantity]]:
-    """Feature values in [0, 1], reasons and quantities for one passage (also used for training).
-
-    Named features are listed in FEATURES; word features are keyed "w:<word>"."""
-    result = _Assessment()
-    _add_quantities(sentence, result)
+def _features(sentence: str, quantities: list[Quantity] | None = None) -> _Assessment:
+    """All named features and reasons of one passage (``quantities`` when already parsed)."""
+    lower = sentence.lower().replace("’", "'")
+    tokens = _VOCAB_TOKEN.findall(lower)
+    result = _Assessment(lower=lower, tokens=tokens, words=frozenset(tokens))
+    _add_quantities(sentence, result, quantities)
     _add_attribution(sentence, result)
     _add_context(sentence, result)
     _add_discounts(sentence, result)
-    _add_words(sentence, result)
-    return result.values, result.reasons, result.quantities
+    return result
+
+
+def passage_features(sentence: str) -> tuple[dict[str, float], list[str], list[Quantity]]:
+    """Feature values in [0, 1], reasons and quantities for one passage (the training script uses it).
+
+    Named features are listed in FEATURES. Binary word features are keyed "w:<word>": the model's
+    vocabulary captures wording the named features miss ("percent", "voted" vs "thank", "folks");
+    they give no reason line, since a single word is not an explanation a reviewer can use."""
+    result = _features(sentence)
+    values = dict(result.values)
+    values.update({"w:" + _word_key(t): 1.0 for t in result.words})
+    return values, result.reasons, result.quantities
 
 
 # --- the model ---------------------------------------------------------------------------------------
@@ -451,14 +495,19 @@ def passage_features(sentence: str) -> tuple[dict[str, float], list[str], list[Q
 
 @dataclass(frozen=True)
 class _Model:
-    """Logistic weights over FEATURES and word features; score = sigmoid(bias + sum(weight * value))."""
+    """Logistic weights over FEATURES and the vocabulary; score = sigmoid(bias + sum(weight * value))."""
 
     bias: float
     weights: dict[str, float]
+    words: dict[str, float] = field(default_factory=dict)
 
-    def score(self, values: dict[str, float]) -> float:
+    def score(self, result: _Assessment) -> float:
         """Probability-like check-worthiness in [0, 1]."""
-        z = self.bias + sum(self.weights.get(name, 0.0) * v for name, v in values.items())
+        z = self.bias + sum(self.weights.get(name, 0.0) * v for name, v in result.values.items())
+        # Number tokens are not in the vocabulary ("#" stands for all of them, counted once).
+        z += sum(self.words.get(t, 0.0) for t in result.words)
+        if any(_NUMBER_TOKEN.match(t) for t in result.words):
+            z += self.words.get("#", 0.0)
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
@@ -466,9 +515,11 @@ class _Model:
 def _model() -> _Model:
     """Load the shipped weights once (package data, so it works from a wheel and needs no network)."""
     raw = json.loads(resources.files("factcheck").joinpath("data/claim_model.json").read_text("utf-8"))
-    weights = {k: float(v) for k, v in raw["weights"].items()}
-    weights.update({"w:" + k: float(v) for k, v in raw.get("words", {}).items()})
-    return _Model(bias=float(raw["bias"]), weights=weights)
+    return _Model(
+        bias=float(raw["bias"]),
+        weights={k: float(v) for k, v in raw["weights"].items()},
+        words={k: float(v) for k, v in raw.get("words", {}).items()},
+    )
 
 
 def _order(reasons: list[str]) -> list[str]:
@@ -478,23 +529,30 @@ def _order(reasons: list[str]) -> list[str]:
     ]
 
 
+def _parts(passage: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences inside a passage that holds several (a long quotation)."""
+    bounds = [0] + [m.end() for m in _SUBSENTENCE.finditer(passage)] + [len(passage)]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def _assess(passage: str) -> tuple[float, list[str], list[Quantity]]:
     """Score, reasons and quantities of one passage.
 
     A passage of several sentences (a long quotation) is as check-worthy as its most check-worthy
     sentence: "This is a mistake. North Koreans fought in Kursk." holds a checkable claim even though
     the passage as a whole also carries opinion."""
-    values, reasons, quantities = passage_features(passage)
-    score = _model().score(values)
-    parts = _SUBSENTENCE.split(passage)
-    if len(parts) > 1:
-        for part in parts:
-            part_values, part_reasons, _ = passage_features(part)
-            part_score = _model().score(part_values)
-            if part_score > score:
-                score = part_score
-                reasons += [r for r in part_reasons if r not in reasons and not r.startswith("against:")]
-    return round(score, 4), _order(reasons), quantities
+    model = _model()
+    whole = _features(passage)
+    score, reasons = model.score(whole), whole.reasons
+    parts = _parts(passage)
+    for start, end in parts if len(parts) > 1 else ():
+        inside = [q for q in whole.quantities if start <= q.start and q.end <= end]
+        part = _features(passage[start:end], inside)
+        part_score = model.score(part)
+        if part_score > score:
+            score = part_score
+            reasons += [r for r in part.reasons if r not in reasons and not r.startswith("against:")]
+    return round(score, 4), _order(reasons), whole.quantities
 
 
 def score_passage(sentence: str) -> tuple[float, list[str]]:
@@ -562,23 +620,25 @@ def _dedup_key(passage: str) -> str:
 class _Seen:
     """Claims already kept in this article, for near-duplicate checks without a quadratic scan.
 
-    Exact skeletons hit a dict; fuzzy candidates must share one of the two longest words, which any
-    near-identical text shares."""
+    Exact skeletons hit a set; fuzzy candidates must share the skeleton's first or last 20 characters,
+    which a near-identical repeat (a word inserted or changed elsewhere, different quotes) keeps."""
+
+    _EDGE = 20
 
     def __init__(self) -> None:
         self.exact: set[str] = set()
         self.blocks: dict[str, list[str]] = {}
 
-    def _block_words(self, key: str) -> list[str]:
-        return sorted(set(key.split()), key=lambda w: (-len(w), w))[:2]
+    def _block_keys(self, key: str) -> tuple[str, str]:
+        return "<" + key[: self._EDGE], ">" + key[-self._EDGE :]
 
     def seen(self, passage: str) -> bool:
         """True when the passage repeats a kept claim (exactly or nearly)."""
         key = _dedup_key(passage)
         if key in self.exact:
             return True
-        for word in self._block_words(key):
-            for other in self.blocks.get(word, ()):
+        for block in self._block_keys(key):
+            for other in self.blocks.get(block, ()):
                 if fuzz.ratio(key, other, score_cutoff=DEDUP_CUTOFF):
                     return True
         return False
@@ -587,8 +647,8 @@ class _Seen:
         """Remember a kept claim (or a headline, which a body sentence may not repeat as a claim)."""
         key = _dedup_key(passage)
         self.exact.add(key)
-        for word in self._block_words(key):
-            self.blocks.setdefault(word, []).append(key)
+        for block in self._block_keys(key):
+            self.blocks.setdefault(block, []).append(key)
 
 
 def _claim(text: str, start: int, end: int) -> ExtractedClaim:

@@ -6,12 +6,14 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
 Kind = Literal["count", "money", "percent", "ordinal", "year", "date", "duration", "age", "other"]
-Approx = Literal["exact", "about", "at_least", "more_than", "at_most", "less_than", "nearly", "range", "vague"]
+Approx = Literal[
+    "exact", "about", "at_least", "more_than", "at_most", "less_than", "nearly", "range", "vague"
+]
 Relation = Literal["agree", "approx", "conflict", "incomparable"]
 
 HEDGE_TOLERANCE = 0.10
@@ -99,115 +101,159 @@ class QuantityPair(BaseModel):
 
 # --- vocabulary ------------------------------------------------------------------------------------
 
-_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-}
-_TEENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
-}
+
+def _words(text: str) -> list[str]:
+    """Words of a space-separated vocabulary string (keeps long word lists compact and readable)."""
+    return text.split()
+
+
+def _numbered(words: str, first: int = 1, step: int = 1) -> dict[str, int]:
+    """{"one": 1, "two": 2, ...} from a space-separated list."""
+    return {word: first + i * step for i, word in enumerate(words.split())}
+
+
+def _grouped(groups: Mapping[str, str]) -> dict[str, str]:
+    """{phrase: key} from {key: "phrase|phrase|..."}."""
+    return {phrase: key for key, phrases in groups.items() for phrase in phrases.split("|")}
+
+
+_UNITS = _numbered("one two three four five six seven eight nine")
+_TEENS = _numbered("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen", 10)
+_TENS = _numbered("twenty thirty forty fifty sixty seventy eighty ninety", 20, 10)
 _SMALL_SCALES = {"hundred": 100.0, "dozen": 12.0}
 _BIG_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
-    "eightieth": 80, "ninetieth": 90, "hundredth": 100, "thousandth": 1000,
+    **_numbered(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+    ),
+    **_numbered("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth", 20, 10),
+    "hundredth": 100,
+    "thousandth": 1000,
 }
+_MONTH_NAMES = _words("January February March April May June July August September October November December")
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
+    **_numbered("jan feb mar apr may jun jul aug sep oct nov dec"),
+    "sept": 9,
+    **_numbered(" ".join(_MONTH_NAMES).lower()),
 }
-_MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
-]
 
-# Bounds of the vague magnitude words: (low, high); high None means open-ended.
+# Vague magnitude words: the lower bound they imply (open-ended above: "thousands" can be 11,000).
 _VAGUE_PLURALS = {
-    "dozens": 24.0, "hundreds": 200.0, "thousands": 2e3, "millions": 2e6, "billions": 2e9,
-    "tens of thousands": 2e4, "tens of millions": 2e7, "hundreds of thousands": 2e5,
+    "dozens": 24.0,
+    "hundreds": 200.0,
+    "thousands": 2e3,
+    "millions": 2e6,
+    "billions": 2e9,
+    "tens of thousands": 2e4,
+    "tens of millions": 2e7,
+    "hundreds of thousands": 2e5,
     "hundreds of millions": 2e8,
 }
+# "several hundred" = 300-900, "a few dozen" = 24-60: multiples of the scale word.
 _FEW = {"several": (3.0, 9.0), "a few": (2.0, 5.0), "few": (2.0, 5.0)}
 
-_CURRENCY_SYMBOLS = {
-    "US$": "USD", "U.S.$": "USD", "$": "USD", "C$": "CAD", "A$": "AUD", "HK$": "HKD", "€": "EUR",
-    "£": "GBP", "¥": "JPY", "₽": "RUB", "₴": "UAH", "₹": "INR",
-}
-_CURRENCY_WORDS = {
-    "dollar": "USD", "euro": "EUR", "ruble": "RUB", "rouble": "RUB", "pounds sterling": "GBP",
-    "sterling": "GBP", "yuan": "CNY", "renminbi": "CNY", "hryvnia": "UAH", "hryvnya": "UAH", "yen": "JPY",
-    "rupee": "INR",
-}
-_CURRENCY_CODES = ("USD", "EUR", "GBP", "RUB", "CNY", "UAH", "JPY", "INR", "CHF", "KRW", "CAD", "AUD", "HKD")
+_CURRENCY_SYMBOLS = _grouped(
+    {
+        "USD": "US$|U.S.$|$",
+        "CAD": "C$",
+        "AUD": "A$",
+        "HKD": "HK$",
+        "EUR": "€",
+        "GBP": "£",
+        "JPY": "¥",
+        "RUB": "₽",
+        "UAH": "₴",
+        "INR": "₹",
+    }
+)
+_CURRENCY_WORDS = _grouped(
+    {
+        "USD": "dollar",
+        "EUR": "euro",
+        "RUB": "ruble|rouble",
+        "GBP": "pounds sterling|sterling",
+        "CNY": "yuan|renminbi",
+        "UAH": "hryvnia|hryvnya",
+        "JPY": "yen",
+        "INR": "rupee",
+    }
+)
+_CURRENCY_CODES = _words("USD EUR GBP RUB CNY UAH JPY INR CHF KRW CAD AUD HKD")
 _MONEY_MARKS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 _DAYS_PER = {
-    "second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375,
-    "year": 365.25, "decade": 3652.5, "century": 36525.0,
+    "second": 1 / 86400,
+    "minute": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "month": 30.4375,
+    "year": 365.25,
+    "decade": 3652.5,
+    "century": 36525.0,
 }
 
 # Attached measurement units ("100km"): reported as kind "other" so they never pass for counts.
-_ATTACHED_UNITS = frozenset(
-    {"km", "kg", "m", "mm", "cm", "mi", "ft", "lb", "lbs", "t", "g", "mph", "kmh", "kw", "mw", "gw", "kwh", "mwh"}
-)
+_ATTACHED_UNITS = frozenset(_words("km kg m mm cm mi ft lb lbs t g mph kmh kw mw gw kwh mwh"))
 _MONEY_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
 
 _APPROX_WORDS: dict[str, Approx] = {
-    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
-    "a minimum of": "at_least", "more than": "more_than", "over": "more_than", "above": "more_than",
-    "in excess of": "more_than", "upwards of": "more_than", "greater than": "more_than",
-    "just over": "more_than", "exceeding": "more_than", "about": "about", "around": "about",
-    "roughly": "about", "approximately": "about", "approx.": "about", "some": "about",
-    "an estimated": "about", "estimated": "about", "circa": "about", "nearly": "nearly", "almost": "nearly",
-    "close to": "nearly", "just under": "nearly", "up to": "at_most", "at most": "at_most",
-    "no more than": "at_most", "a maximum of": "at_most", "as many as": "at_most", "as much as": "at_most",
-    "fewer than": "less_than", "less than": "less_than", "under": "less_than", "below": "less_than",
-    "~": "about", "≈": "about", ">": "more_than", "<": "less_than", "≥": "at_least", "≤": "at_most",
+    phrase: cast(Approx, key)
+    for phrase, key in _grouped(
+        {
+            "at_least": "at least|no fewer than|no less than|a minimum of|≥",
+            "more_than": "more than|over|above|in excess of|upwards of|greater than|just over|exceeding|>",
+            "about": "about|around|roughly|approximately|approx.|some|an estimated|estimated|circa|~|≈",
+            "nearly": "nearly|almost|close to|just under",
+            "at_most": "up to|at most|no more than|a maximum of|as many as|as much as|≤",
+            "less_than": "fewer than|less than|under|below|<",
+        }
+    ).items()
 }
 
 # Counted nouns that name the same kind of thing, so "155 citizens" and "155 nationals" pair up.
-_NOUN_GROUPS = (
-    frozenset({"citizen", "national", "person", "individual", "man", "woman", "civilian", "resident"}),
-    frozenset({"troop", "soldier", "fighter", "serviceman", "combatant", "mercenary", "recruit", "volunteer"}),
-    frozenset({"prisoner", "pow", "captive", "detainee"}),
-    frozenset({"death", "fatality", "casualty", "dead", "killed"}),
+_NOUN_GROUPS = tuple(
+    frozenset(group.split())
+    for group in (
+        "citizen national person individual man woman civilian resident",
+        "troop soldier fighter serviceman combatant mercenary recruit volunteer",
+        "prisoner pow captive detainee",
+        "death fatality casualty dead killed",
+    )
 )
 _IRREGULAR_PLURALS = {
-    "men": "man", "women": "woman", "people": "person", "persons": "person", "children": "child",
-    "police": "police", "personnel": "personnel", "staff": "staff", "troops": "troop", "dead": "dead",
+    "men": "man",
+    "women": "woman",
+    "people": "person",
+    "persons": "person",
+    "children": "child",
+    "police": "police",
+    "personnel": "personnel",
+    "staff": "staff",
+    "troops": "troop",
+    "dead": "dead",
 }
 _NOT_PLURAL = frozenset(
-    {
-        "was", "has", "is", "its", "this", "his", "hers", "ours", "yours", "theirs", "thus", "plus", "as", "us",
-        "yes", "less", "unless", "across", "whereas", "perhaps", "always", "sometimes", "besides", "towards",
-        "afterwards", "news", "series", "species", "means", "does", "says", "goes", "seems", "remains",
-    }
+    _words(
+        "was has is its this his hers ours yours theirs thus plus as us yes less unless across whereas perhaps "
+        "always sometimes besides towards afterwards news series species means does says goes seems remains"
+    )
 )
 _STOP_WORDS = frozenset(
-    {
-        "with", "who", "whom", "whose", "which", "that", "in", "on", "at", "to", "from", "for", "by", "and",
-        "or", "but", "as", "than", "were", "was", "are", "is", "have", "has", "had", "will", "would",
-        "could", "can", "may", "might", "be", "been", "being", "this", "these", "those", "the", "a", "an",
-        "its", "their", "his", "her", "our", "your", "my", "them", "more", "less", "per", "each", "ago",
-        "later", "earlier", "before", "after", "since", "until", "of", "did", "do", "not", "said", "says",
-        "into", "out", "up", "down", "over", "under", "about", "while", "when", "where", "if",
-    }
+    _words(
+        "with who whom whose which that in on at to from for by and or but as than were was are is have has had "
+        "will would could can may might be been being this these those the a an its their his her our your my "
+        "them more less per each ago later earlier before after since until of did do not said says into out up "
+        "down over under about while when where if"
+    )
 )
-_PRONOUN_ONE_BEFORE = frozenset({"the", "no", "any", "every", "each", "which", "this", "that", "someone"})
+_PRONOUN_ONE_BEFORE = frozenset(_words("the no any every each which this that someone"))
 _AGE_APPOSITION_HEADS = frozenset(
-    {
-        "man", "woman", "boy", "girl", "son", "daughter", "father", "mother", "husband", "wife", "soldier",
-        "prisoner", "first", "second", "third", "other", "latter", "former", "eldest", "youngest", "oldest",
-    }
+    _words(
+        "man woman boy girl son daughter father mother husband wife soldier prisoner first second third other "
+        "latter former eldest youngest oldest"
+    )
 )
 
 
@@ -226,8 +272,20 @@ def _alternation(words: Iterable[str]) -> str:
 _MONTH = _alternation(m.capitalize() for m in _MONTHS) + r"(?![a-z])"
 _YEAR4 = r"(?:1[89]\d\d|20\d\d|2100)(?!\d)"
 _SCAN_WORDS = [
-    *_UNITS, *_TEENS, *_TENS, *_ORDINALS, *_VAGUE_PLURALS, *_MONTHS, "several", "few", "a few", "a dozen",
-    "a hundred", "a thousand", "a million", "a billion",
+    *_UNITS,
+    *_TEENS,
+    *_TENS,
+    *_ORDINALS,
+    *_VAGUE_PLURALS,
+    *_MONTHS,
+    "several",
+    "few",
+    "a few",
+    "a dozen",
+    "a hundred",
+    "a thousand",
+    "a million",
+    "a billion",
 ]
 
 # One cheap scan of " " + lower-cased text finds candidates: an ASCII digit or a number word / month name
@@ -355,8 +413,14 @@ def _read_digits(text: str, pos: int) -> _Num | None:
     if suffix is not None and ordinal:
         end = suffix.end()
     return _Num(
-        value, pos, end, ordinal=ordinal, digits=len(whole.replace(",", "")), grouped="," in raw,
-        decimal="." in raw, raw=raw,
+        value,
+        pos,
+        end,
+        ordinal=ordinal,
+        digits=len(whole.replace(",", "")),
+        grouped="," in raw,
+        decimal="." in raw,
+        raw=raw,
     )
 
 
@@ -427,7 +491,9 @@ def _read_words(text: str, pos: int) -> _Num | None:
                 value = state.total + state.current + _ORDINALS[word]
                 return _Num(value, pos, m.end(), ordinal=True, words=True, raw=" ".join([*words, word]))
             break
-        if (sep_text == "and" and _word_class(word) not in ("unit", "teen", "tens")) or not _word_step(state, word):
+        if (sep_text == "and" and _word_class(word) not in ("unit", "teen", "tens")) or not _word_step(
+            state, word
+        ):
             break
         words.append(word)
         end = m.end()
@@ -482,7 +548,7 @@ def _approx_before(text: str, pos: int, floor: int) -> tuple[Approx, int]:
 
 
 def _range_intro_before(text: str, pos: int, floor: int) -> tuple[str | None, int]:
-    """"between" or "from" just before the number: then "and"/"to" makes a range."""
+    """ "between" or "from" just before the number: then "and"/"to" makes a range."""
     window, offset = _window(text, pos, floor, 12)
     m = _RANGE_INTRO_BEFORE.search(window)
     return (m.group("w").lower(), offset + m.start()) if m else (None, pos)
@@ -589,8 +655,16 @@ class _Draft:
         # model_construct: every field is built here with the right type, and validation would cost
         # ~40% of find_quantities.
         return Quantity.model_construct(
-            text=text[self.start : self.end], start=self.start, end=self.end, value=self.value,
-            low=self.low, high=self.high, kind=self.kind, unit=self.unit, approx=self.approx, alt=self.alt,
+            text=text[self.start : self.end],
+            start=self.start,
+            end=self.end,
+            value=self.value,
+            low=self.low,
+            high=self.high,
+            kind=self.kind,
+            unit=self.unit,
+            approx=self.approx,
+            alt=self.alt,
         )
 
 
@@ -737,7 +811,7 @@ def _unit_after(text: str, expr: _Expr) -> None:
 
 
 def _qualifier_after(text: str, expr: _Expr) -> None:
-    """"155+", "155 or more", "ten or so" turn a figure into a bound or an estimate."""
+    """ "155+", "155 or more", "ten or so" turn a figure into a bound or an estimate."""
     if expr.approx != "exact" or expr.range is not None:
         return
     m = _QUALIFIER_AFTER.match(text, expr.end)
@@ -883,7 +957,7 @@ def _is_year(text: str, expr: _Expr) -> bool:
 
 
 def _is_age(text: str, expr: _Expr, floor: int) -> bool:
-    """"whose age was given as 33", "aged 33", "The second, 31," (an apposition after a person)."""
+    """ "whose age was given as 33", "aged 33", "The second, 31," (an apposition after a person)."""
     first = expr.first
     if first.words or first.decimal or first.grouped or expr.range is not None or expr.approx != "exact":
         return False
@@ -900,7 +974,7 @@ def _is_age(text: str, expr: _Expr, floor: int) -> bool:
 
 
 def _one_is_a_number(text: str, expr: _Expr, floor: int) -> bool:
-    """"one" counts only when nothing makes it a pronoun ("one of the", "no one", "the one who")."""
+    """ "one" counts only when nothing makes it a pronoun ("one of the", "no one", "the one who")."""
     if expr.approx != "exact" or expr.scale != 1.0 or expr.range is not None:
         return True
     if _word_before(text, expr.start, 0) in _PRONOUN_ONE_BEFORE:
@@ -932,7 +1006,7 @@ def _digit_shape(text: str, pos: int) -> _Draft | None:
 
 
 def _month_date(text: str, pos: int) -> _Draft | None:
-    """"April 10", "Apr 9", "February 2022" at a capitalised month name."""
+    """ "April 10", "Apr 9", "February 2022" at a capitalised month name."""
     if (m := _DATE_MD.match(text, pos)) is not None and (date := _parse_date(m)) is not None:
         return date
     if (m := _DATE_MY.match(text, pos)) is not None:
@@ -994,8 +1068,15 @@ def find_quantities(text: str) -> list[Quantity]:
 # --- labels ----------------------------------------------------------------------------------------
 
 _MARKS: dict[Approx, str] = {
-    "exact": "", "about": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<",
-    "nearly": "nearly ", "range": "", "vague": "",
+    "exact": "",
+    "about": "≈",
+    "at_least": "≥",
+    "more_than": ">",
+    "at_most": "≤",
+    "less_than": "<",
+    "nearly": "nearly ",
+    "range": "",
+    "vague": "",
 }
 _SCALE_NAMES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
@@ -1210,7 +1291,9 @@ def _relate(a: _View, b: _View, qa: Quantity, qb: Quantity, note: str) -> Compar
     if not note and _same_statement(qa, qb):
         return Comparison(relation="agree", reason=f"same figure: {la} and {lb}")
     if _overlap(a, b):
-        return Comparison(relation="approx", reason=f"{la} and {lb} are compatible: {_why(a, b, note)}{suffix}")
+        return Comparison(
+            relation="approx", reason=f"{la} and {lb} are compatible: {_why(a, b, note)}{suffix}"
+        )
     return Comparison(relation="conflict", reason=f"{la} vs {lb}: {_difference(a, b)}{suffix}")
 
 
@@ -1218,7 +1301,13 @@ def _why(a: _View, b: _View, note: str) -> str:
     """Why two overlapping views count as compatible."""
     for x, y in ((a, b), (b, a)):
         if x.point is not None and y.point is None and y.contains(x.point):
-            verb = "is consistent with" if y.approx == "vague" else "is within" if y.approx == "range" else "satisfies"
+            verb = (
+                "is consistent with"
+                if y.approx == "vague"
+                else "is within"
+                if y.approx == "range"
+                else "satisfies"
+            )
             return f"{x.label} {verb} {y.label}"
     if a.point is not None and b.point is not None:
         hi, lo = max(a.point, b.point), min(a.point, b.point)
@@ -1320,13 +1409,17 @@ def _date_compare(a: Quantity, b: Quantity) -> Comparison:
             return Comparison(relation="conflict", reason=f"{a.label()} vs {b.label()}: different {names[i]}")
     if pa == pb:
         return Comparison(relation="agree", reason=f"same date: {a.label()}")
-    return Comparison(relation="approx", reason=f"{a.label()} and {b.label()} are compatible (one is less precise)")
+    return Comparison(
+        relation="approx", reason=f"{a.label()} and {b.label()} are compatible (one is less precise)"
+    )
 
 
 def _unit_views(a: Quantity, b: Quantity) -> tuple[_View, _View, str] | Comparison:
     """Check units for every kind but money and date, then build the two views."""
     if a.kind == "count" and not _nouns_compatible(a.unit, b.unit):
-        return Comparison(relation="incomparable", reason=f"they count different things: {a.unit} vs {b.unit}")
+        return Comparison(
+            relation="incomparable", reason=f"they count different things: {a.unit} vs {b.unit}"
+        )
     if a.kind == "duration" and a.unit != b.unit:
         da, db = _DAYS_PER.get(a.unit or ""), _DAYS_PER.get(b.unit or "")
         if da is None or db is None:
@@ -1400,7 +1493,9 @@ def pair_quantities(claim: list[Quantity], evidence: list[Quantity]) -> list[Qua
                 continue
             noun = _noun_match(c.unit, e.unit) if c.kind == "count" else 0
             key = (_RANK[result.relation], -noun, _closeness(c, e), i, j)
-            scored.append((key, QuantityPair(claim=c, evidence=e, relation=result.relation, reason=result.reason)))
+            scored.append(
+                (key, QuantityPair(claim=c, evidence=e, relation=result.relation, reason=result.reason))
+            )
     scored.sort(key=lambda item: item[0])
     used_claim: set[int] = set()
     used_evidence: set[int] = set()

@@ -195,7 +195,8 @@ _DAYS_PER = {
 }
 
 # Attached measurement units ("100km"): reported as kind "other" so they never pass for counts.
-_ATTACHED_UNITS = frozenset(_words("km kg m mm cm mi ft lb lbs t g mph kmh kw mw gw kwh mwh"))
+_ATTACHED_UNITS = frozenset(_words("km kg m mm cm mi ft lb lbs t g mph kmh kW MW GW kWh MWh"))
+_CODE_PREFIXES = frozenset(_words("mid pre post early late"))  # "mid-2022" is a year, not a code
 _MONEY_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
 
 _APPROX_WORDS: dict[str, Approx] = {
@@ -332,6 +333,7 @@ _AGE_BEFORE = re.compile(
 )
 _APPOSITION_BEFORE = re.compile(r"(?<![\w])(?P<w>[A-Za-z]+),\s+$")
 _ID_BEFORE = re.compile(r"(?:(?<![\w])(?:No|no|Nos|nos|number|Number)\.?|#)\s*$")
+_WORD_BEFORE_HYPHEN = re.compile(r"[A-Za-z]+$")
 _WORD_BEFORE = re.compile(r"(?<![\w])(?P<w>[A-Za-z]+)\s+$")
 
 _SCALE_AFTER = re.compile(
@@ -568,7 +570,10 @@ def _glued_left(text: str, pos: int) -> bool:
     before = text[pos - 1]
     if before.isalnum() or before == "_":
         return True
-    return before == "-" and pos >= 2 and text[pos - 2].isalpha()
+    if before != "-" or pos < 2 or not text[pos - 2].isalpha():
+        return False
+    word = _WORD_BEFORE_HYPHEN.search(text, max(0, pos - 12), pos - 1)
+    return word is None or word.group().lower() not in _CODE_PREFIXES
 
 
 def _run_end(text: str, pos: int) -> int:
@@ -652,9 +657,7 @@ class _Draft:
     alt: Quantity | None = None
 
     def build(self, text: str) -> Quantity:
-        # model_construct: every field is built here with the right type, and validation would cost
-        # ~40% of find_quantities.
-        return Quantity.model_construct(
+        return Quantity(
             text=text[self.start : self.end],
             start=self.start,
             end=self.end,
@@ -747,14 +750,15 @@ class _Expr:
 
 
 def _scale_after(text: str, pos: int, money: bool) -> tuple[float, int]:
-    """million / billion / bn after a number; m, k, b only when attached to money ("$5m")."""
+    """million / billion / bn after a number; m, k, b only when attached to money ("$5m") or to a count
+    of something ("5m people"; "100m race" stays metres)."""
     m = _SCALE_AFTER.match(text, pos)
     if m is None:
         return 1.0, pos
     if m.group("word"):
         return _BIG_SCALES[m.group("word").lower()], m.end()
     abbr = (m.group("abbr") or m.group("tight")).lower()
-    if m.group("tight") and not money:
+    if m.group("tight") and not money and _counted_noun(text, m.end()) is None:
         return 1.0, pos
     return _MONEY_ABBREVIATIONS[abbr], m.end()
 
@@ -878,8 +882,8 @@ def _glued_right(text: str, expr: _Expr) -> _Draft | None:
     if letters == "s" and first.digits == 4 and not first.grouped and not first.decimal:
         decade = first.value - first.value % 10
         return _Draft(expr.start, m.end(), None, decade, decade + 9, "year", None, "range")
-    if letters.lower() in _ATTACHED_UNITS:
-        return _Draft(expr.start, m.end(), first.value, first.value, first.value, "other", letters.lower())
+    if letters in _ATTACHED_UNITS:
+        return _Draft(expr.start, m.end(), first.value, first.value, first.value, "other", letters)
     return _other(expr.start, _run_end(text, first.end))
 
 
@@ -1090,14 +1094,16 @@ def _trim(x: float) -> str:
     return f"{x:,.3f}".rstrip("0").rstrip(".")
 
 
-def _fmt(x: float) -> str:
-    """3,530 / 2.5 / 50 billion: scale words only when they lose nothing."""
+def _fmt(x: float, cents: bool = False) -> str:
+    """3,530 / 2.5 / 50 billion (scale words only when they lose nothing); money keeps its cents: 3.50."""
     if not math.isfinite(x):
         return str(x)
     for scale, name in _SCALE_NAMES:
         if abs(x) >= scale and round(x / scale, 3) * scale == x:
             return f"{_trim(x / scale)} {name}"
-    return f"{int(x):,}" if x == int(x) else _trim(x)
+    if x == int(x):
+        return f"{int(x):,}"
+    return f"{x:,.2f}" if cents else _trim(x)
 
 
 def _fmt_range(low: float, high: float) -> str:
@@ -1115,7 +1121,7 @@ def _amount(q: Quantity) -> str:
     if q.approx == "range" and q.low is not None and q.high is not None:
         return _fmt_range(q.low, q.high)
     figure = q.value if q.value is not None else q.low if q.low is not None else q.high
-    return "?" if figure is None else _fmt(figure)
+    return "?" if figure is None else _fmt(figure, cents=q.kind == "money")
 
 
 def _plural(unit: str, q: Quantity) -> str:
@@ -1133,7 +1139,7 @@ def _label_body(q: Quantity, marked: bool = True) -> str:
         return " ".join(q.text.lower().split())
     if q.kind == "date":
         return _date_label(q.value) or q.text
-    if q.kind == "ordinal" and q.value is not None:
+    if q.kind == "ordinal" and q.value is not None and math.isfinite(q.value):
         return _ordinal_label(int(q.value))
     if q.kind == "year":
         return _amount(q).replace(",", "")
@@ -1375,7 +1381,10 @@ def _to_usd(q: Quantity, forms: dict[str, Quantity]) -> _View | None:
         rate = USD_RATES.get(currency)
         if rate is not None:
             slack = FX_TOLERANCE
-            return _view(form, rate, slack, f"{form.label()} (≈ ${_fmt(round(_rep_value(form) * rate))})")
+            usd = _rep_value(form) * rate
+            return _view(
+                form, rate, slack, f"{form.label()} (≈ ${_fmt(round(usd) if math.isfinite(usd) else usd)})"
+            )
     return None
 
 
@@ -1459,9 +1468,9 @@ def _closeness(a: Quantity, b: Quantity) -> float:
     if a.kind == "money" and a.unit != b.unit:
         x *= USD_RATES.get(a.unit or "", 1.0)
         y *= USD_RATES.get(b.unit or "", 1.0)
-    if x <= 0 or y <= 0:
+    if not (x > 0 and y > 0 and math.isfinite(x) and math.isfinite(y)):
         return 0.0 if x == y else math.inf
-    return abs(math.log(x / y))
+    return abs(math.log(x) - math.log(y))
 
 
 def _plausible(a: Quantity, b: Quantity, relation: str) -> bool:

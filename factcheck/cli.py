@@ -486,9 +486,11 @@ def _sqlite_message(exc: sqlite3.Error) -> str:
     if "locked" in text or "busy" in text:
         return "the database is busy (another process holds a write lock for too long); try again"
     if "readonly" in text:
-        return "the database is read-only: nothing was changed (check the file's permissions)"
+        return "the database is read-only: nothing was changed (check the permissions of the file and its folder)"
     if "disk is full" in text or "full" in text:
         return "the disk is full: the last change was rolled back, nothing stored was lost"
+    if "disk I/O error" in text:  # e.g. the kernel refused to grow the file (quota, file size limit)
+        return "the database could not be written (disk I/O error: is the disk full or failing?); the change was rolled back"
     if "malformed" in text or "not a database" in text:
         return f"the database is damaged ({text}); restore it from a backup"
     return f"database error: {text}"

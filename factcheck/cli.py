@@ -217,23 +217,44 @@ def status(app: Context, as_json: bool) -> None:
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Report format."
+    "--format",
+    "fmt",
+    type=click.Choice(list(report_mod.FORMATS)),
+    default="md",
+    show_default=True,
+    help="md for editors, json/csv for scripts, claimreview (schema.org JSON-LD) for publishers.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
 )
+@click.option("--verdict", help="Only claims with this verdict (verified, disputed, unsupported).")
+@click.option("--article", metavar="PATH", help="Only claims from this article (its path or file name).")
+@click.option(
+    "--since", metavar="DATE", help="Only claims decided, re-queued or noted since this date (ISO 8601)."
+)
+@click.option("--reviewer", "reviewer", help="Only claims decided by this reviewer.")
 @click.pass_obj
-def export(app: Context, fmt: str, output: Path | None) -> None:
-    """Export the review (the JSON contract is documented in README.md).
+def export(
+    app: Context,
+    fmt: str,
+    output: Path | None,
+    verdict: str | None,
+    article: str | None,
+    since: str | None,
+    reviewer: str | None,
+) -> None:
+    """Export the review: Markdown for editors, JSON (the contract in README.md) and CSV for scripts,
+    schema.org ClaimReview JSON-LD for publishers. Writes to stdout unless -o is given.
 
     \b
     Example:
-      factcheck export --format json -o review.json
+      factcheck export --format md -o review.md
+      factcheck export --format json --verdict disputed
     """
     with app.store(create=False) as store:
         data = report_mod.collect(store)
-    text = report_mod.render_json(data, generated_at=now())
-    write_output(text, output)
+    data = report_mod.filter_data(data, verdict=verdict, article=article, since=since, reviewer=reviewer)
+    write_output(report_mod.render(fmt, data, generated_at=now()), output)
 
 
 def write_output(text: str, output: Path | None) -> None:

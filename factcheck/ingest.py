@@ -265,7 +265,10 @@ def read_article(path: Path) -> SourceFile:
 
 
 def _title_from_name(path: Path) -> str:
-    words = re.sub(r"[-_]+", " ", path.stem).strip()
+    """A readable title from a file name: separators become spaces, ISO dates stay whole."""
+    parts = re.split(r"(\d{4}-\d{2}-\d{2})", path.stem)
+    words = " ".join(p if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p) else re.sub(r"[-_]+", " ", p) for p in parts)
+    words = " ".join(words.split())
     return words[:1].upper() + words[1:] if words else path.name
 
 

@@ -226,17 +226,26 @@ def comparisons(quantities: Iterable[Mapping[str, Any]]) -> list[Comparison]:
     comparisons, and are skipped."""
     out = []
     for q in quantities:
-        relation = q.get("relation") if isinstance(q, Mapping) else None
+        relation = q.get("relation") if isinstance(q, dict) else None  # JSON objects are dicts
         if relation:
             out.append(Comparison(_side(q, _CLAIM_SIDE), _side(q, _EVIDENCE_SIDE), str(relation)))
     return out
 
 
 def _side(q: Mapping[str, Any], keys: Sequence[str]) -> str:
-    value = next((q[k] for k in keys if q.get(k) is not None), None)
-    if isinstance(value, Mapping):
-        value = next((value[k] for k in ("text", "raw", "value") if value.get(k) is not None), None)
+    """One side of a comparison as shown: the first key present, a quantity object by its text."""
+    value = _first(q, keys)
+    if isinstance(value, dict):
+        value = _first(value, ("text", "raw", "value"))
     return "?" if value is None else str(value)
+
+
+def _first(mapping: Mapping[str, Any], keys: Sequence[str]) -> Any:
+    for key in keys:
+        value = mapping.get(key)
+        if value is not None:
+            return value
+    return None
 
 
 class _Index:
@@ -245,6 +254,7 @@ class _Index:
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.articles = {a.id: a for a in data.articles}
+        self._numbers: dict[tuple[int, int], list[Comparison]] = {}
         self.candidate_at = {
             (claim_id, c.passage_id): c for claim_id, cs in data.candidates.items() for c in cs
         }
@@ -256,11 +266,18 @@ class _Index:
         passage = self.data.passages.get(passage_id) if passage_id is not None else None
         return passage, (self.articles.get(passage.article_id) if passage else None)
 
+    def numbers(self, candidate: Candidate) -> list[Comparison]:
+        """A candidate's number comparisons, parsed once per report."""
+        key = (candidate.claim_id, candidate.passage_id)
+        if key not in self._numbers:
+            self._numbers[key] = comparisons(candidate.quantities)
+        return self._numbers[key]
+
     def evidence_comparisons(self, claim: Claim) -> list[Comparison]:
         if claim.evidence_passage_id is None:
             return []
         candidate = self.candidate_at.get((claim.id, claim.evidence_passage_id))
-        return comparisons(candidate.quantities) if candidate else []
+        return self.numbers(candidate) if candidate else []
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -831,7 +848,7 @@ def _md_conflicts(index: _Index) -> list[str]:
     rows = []
     for claim in _current(index.data.claims):
         for cand in index.data.candidates.get(claim.id, []):
-            rows += [_conflict_row(index, claim, cand, n) for n in comparisons(cand.quantities) if n.conflict]
+            rows += [_conflict_row(index, claim, cand, n) for n in index.numbers(cand) if n.conflict]
     lines = ["## Number conflicts", ""]
     if not rows:
         return [*lines, "No candidate evidence disagrees with a claim's numbers."]

@@ -64,8 +64,10 @@ def build_queue(path: Path, claims: int) -> tuple[list[int], int]:
 
 
 def fingerprint(path: Path) -> dict[str, Any]:
-    """Row counts of every table, integrity_check and the newest event id, read without writing."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    """Row counts of every table, integrity_check and the newest event id. A plain connection, so that
+    closing it checkpoints and removes the -wal file like any last connection (content is unchanged);
+    a read-only one would leave -wal and -shm behind and make a read-only folder writable again."""
+    conn = sqlite3.connect(path)
 
     def one(sql: str) -> Any:
         return conn.execute(sql).fetchone()[0]
@@ -113,6 +115,23 @@ def run_factcheck(
     preexec_fn: Any = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run the installed command as a user would, capturing raw bytes."""
+    [proc] = run_factcheck_many(
+        [args], cwd=cwd, db=db, unprivileged=unprivileged, timeout=timeout, input=input, preexec_fn=preexec_fn
+    )
+    return proc
+
+
+def run_factcheck_many(
+    commands: list[list[str]],
+    *,
+    cwd: Path,
+    db: Path | None = None,
+    unprivileged: bool = False,
+    timeout: float = 60,
+    input: bytes | None = None,
+    preexec_fn: Any = None,
+) -> list[subprocess.CompletedProcess[bytes]]:
+    """Run several independent commands at once (start-up dominates their cost), in order of results."""
     prefix: list[str] = []
     if unprivileged:
         found = unprivileged_prefix()
@@ -122,15 +141,23 @@ def run_factcheck(
     env = {**os.environ, "FACTCHECK_REVIEWER": "tester", "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("FACTCHECK_DEBUG", None)
     db_args = ["--db", str(db)] if db is not None else []
-    return subprocess.run(
-        [*prefix, *factcheck_command(), *db_args, *args],
-        cwd=cwd,
-        capture_output=True,
-        timeout=timeout,
-        env=env,
-        input=input,
-        preexec_fn=preexec_fn,
-    )
+    procs = [
+        subprocess.Popen(
+            [*prefix, *factcheck_command(), *db_args, *args],
+            cwd=cwd,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            preexec_fn=preexec_fn,
+        )
+        for args in commands
+    ]
+    done = []
+    for proc in procs:
+        out, err = proc.communicate(input=input, timeout=timeout)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[bytes], *needles: str) -> str:

@@ -245,7 +245,7 @@ def read_article(path: Path) -> SourceFile:
             raise Skip("not a regular file (a pipe, socket or device)")
         size = info.st_size
         if size > MAX_FILE_BYTES:
-            raise Skip(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB)")
+            raise Skip(f"too large ({size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB)")
         data = path.read_bytes()
     except PermissionError:
         raise Skip("permission denied") from None

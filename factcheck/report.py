@@ -212,6 +212,7 @@ class Comparison:
     claim_value: str
     evidence_value: str
     relation: str
+    reason: str = ""  # in plain words, e.g. "$3,530 vs $350: 10x more"
 
     @property
     def conflict(self) -> bool:
@@ -220,15 +221,17 @@ class Comparison:
 
 
 def comparisons(quantities: Iterable[Mapping[str, Any]]) -> list[Comparison]:
-    """The number comparisons in a candidate's ``quantities``: entries shaped
-    ``{"claim": Q, "evidence": Q, "relation": "conflict"}``, where Q is a quantity object (its ``text``,
-    else ``raw`` or ``value``, is shown) or a plain value. Entries without a relation are mentions, not
-    comparisons, and are skipped."""
+    """The number comparisons in a candidate's ``quantities``, as ``factcheck.matching`` stores them:
+    ``{"claim": "$3,530", "evidence": "30,000 rubles (about $350)", "relation": "conflict", "reason":
+    "..."}`` (relations from ``factcheck.quantities``: agree, approx, conflict, incomparable). A side may
+    also be a quantity object (its ``text``, else ``raw`` or ``value``, is shown). Entries without a
+    relation are mentions, not comparisons, and are skipped."""
     out = []
     for q in quantities:
         relation = q.get("relation") if isinstance(q, dict) else None  # JSON objects are dicts
         if relation:
-            out.append(Comparison(_side(q, _CLAIM_SIDE), _side(q, _EVIDENCE_SIDE), str(relation)))
+            claim, evidence = _side(q, _CLAIM_SIDE), _side(q, _EVIDENCE_SIDE)
+            out.append(Comparison(claim, evidence, str(relation), str(q.get("reason") or "")))
     return out
 
 
@@ -750,10 +753,12 @@ def _passage_ref(passage: Passage, source: Article | None) -> str:
 
 
 def _comparison_text(c: Comparison) -> str:
+    """``claim “155” vs evidence “168”: conflict ⚠ (why)``."""
     flag = " ⚠" if c.conflict else ""
+    why = f" ({escape_inline(c.reason)})" if c.reason else ""
     return (
-        f"claim {escape_inline(c.claim_value)} vs evidence {escape_inline(c.evidence_value)}: "
-        f"{escape_inline(c.relation)}{flag}"
+        f"claim “{escape_inline(c.claim_value)}” vs evidence “{escape_inline(c.evidence_value)}”: "
+        f"{escape_inline(c.relation)}{flag}{why}"
     )
 
 
@@ -852,7 +857,7 @@ def _md_conflicts(index: _Index) -> list[str]:
     lines = ["## Number conflicts", ""]
     if not rows:
         return [*lines, "No candidate evidence disagrees with a claim's numbers."]
-    headers = ["Claim", "Status", "Claim says", "Evidence says", "Relation", "Evidence", "Source"]
+    headers = ["Claim", "Status", "Claim says", "Evidence says", "Why", "Evidence", "Source"]
     return lines + table(headers, rows, align="rllllrl")
 
 
@@ -865,7 +870,7 @@ def _conflict_row(index: _Index, claim: Claim, cand: Candidate, n: Comparison) -
         _STATUS_LABELS[claim.status],
         escape_cell(n.claim_value),
         escape_cell(n.evidence_value),
-        escape_cell(n.relation),
+        escape_cell(n.reason or n.relation),
         str(cand.passage_id),
         code_literal(source.path) if source else "—",
     ]

@@ -9,6 +9,7 @@ change with ``FACTCHECK_UPDATE_GOLDEN=1 pytest tests/unit/test_report.py`` and r
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -94,8 +95,35 @@ class Corpus:
         )
 
 
-def _cmp(claim: str, evidence: str, relation: str) -> dict[str, Any]:
-    return {"claim": {"text": claim}, "evidence": {"text": evidence}, "relation": relation}
+def _cmp(claim: str, evidence: str, relation: str, reason: str) -> dict[str, Any]:
+    """A number comparison shaped as factcheck.matching stores it with a candidate."""
+    return {"claim": claim, "evidence": evidence, "relation": relation, "reason": reason}
+
+
+# What factcheck.quantities says about these pairs (copied once, so its evolution does not move the
+# golden files; the labels it also stores are left out: reports show the literal text and the reason).
+SAME_155 = _cmp("at least 155", "at least 155", "agree", "same figure: ≥155 and ≥155")
+AFP_168 = _cmp("at least 155", "168", "approx", "≥155 and 168 are compatible: 168 satisfies ≥155")
+MORE_THAN_150 = _cmp("more than 150", "155", "approx", ">150 and 155 are compatible: 155 satisfies >150")
+SAME_168 = _cmp("168", "168", "agree", "same figure: 168 and 168")
+PAID_3530 = _cmp(
+    "$3,530",
+    "30,000 rubles (about $350)",
+    "conflict",
+    "$3,530 vs RUB 30,000 (≈ $350): $3,530 is 10.1× ≈$350 (compared in USD using the bracketed conversion)",
+)
+PAID_350 = _cmp(
+    "30,000 rubles (about $350)",
+    "$3,530",
+    "conflict",
+    "RUB 30,000 (≈ $350) vs $3,530: $3,530 is 10.1× ≈$350 (compared in USD using the bracketed conversion)",
+)
+PROMISED_2M = _cmp(
+    "2 million ruble ($23,200)",
+    "30,000 rubles (about $350)",
+    "conflict",
+    "RUB 2 million ($23,200) vs RUB 30,000 (≈ $350): RUB 2 million ($23,200) is 66.7× RUB 30,000 (≈ $350)",
+)
 
 
 def _reason(
@@ -123,26 +151,20 @@ def build_review(store: Store) -> dict[str, int]:
     ana, ben = Reviewer(store, "ana"), Reviewer(store, "ben")
     at = lambda minutes: T0 + timedelta(minutes=minutes)  # noqa: E731
     ids = {
-        "upi_155": c.claim("upi", "at least 155 Chinese citizens in the ranks", 0.91, ("155",)),
+        "upi_155": c.claim("upi", "at least 155 Chinese citizens in the ranks", 0.91, ("at least 155",)),
         "upi_3530": c.claim("upi", "$3,530", 0.88, ("$3,530",)),
         "afp_150": c.claim("afp", "more than 150 Chinese citizens", 0.84, ("more than 150",)),
-        "jt_payment": c.claim("japan", "2 million ruble", 0.8, ("2 million ruble", "$23,200")),
-        "efe_six": c.claim("efe", "group of six Chinese", 0.74, ("six",)),
-        "afp_korea": c.claim("afp", "North Korea sent over 10,000 troops", 0.62, ("10,000",)),
+        "jt_payment": c.claim("japan", "2 million ruble", 0.8, ("2 million ruble ($23,200)",)),
+        "efe_rubles": c.claim("efe", "30,000 rubles", 0.77, ("30,000 rubles (about $350)",)),
+        "afp_korea": c.claim("afp", "North Korea sent over 10,000 troops", 0.62, ("over 10,000",)),
     }
     efe_155, afp_168 = c.passage("efe", "at least 155"), c.passage("afp", "listing 168")
     efe_rubles, upi_there = c.passage("efe", "30,000 rubles"), c.passage("upi", "There are 155")
-    c.candidates(
-        ids["upi_155"],
-        (efe_155, 88.0, [_cmp("155", "155", "equal")]),
-        (afp_168, 74.5, [_cmp("155", "168", "conflict")]),
-    )
-    c.candidates(ids["upi_3530"], (efe_rubles, 81.0, [_cmp("$3,530", "$350", "conflict")]))
-    c.candidates(ids["afp_150"], (upi_there, 86.0, [_cmp("more than 150", "155", "consistent")]))
-    c.candidates(ids["jt_payment"], (efe_rubles, 72.0, [_cmp("$23,200", "$350", "conflict")]))
-    c.candidates(
-        ids["efe_six"], (c.passage("reuters", "were taken prisoner"), 63.0, [_cmp("six", "Two", "conflict")])
-    )
+    c.candidates(ids["upi_155"], (efe_155, 88.0, [SAME_155]), (afp_168, 74.5, [AFP_168]))
+    c.candidates(ids["upi_3530"], (efe_rubles, 81.0, [PAID_3530]))
+    c.candidates(ids["afp_150"], (upi_there, 86.0, [MORE_THAN_150]))
+    c.candidates(ids["jt_payment"], (efe_rubles, 72.0, [PROMISED_2M]))
+    c.candidates(ids["efe_rubles"], (c.passage("upi", "$3,530"), 81.0, [PAID_350]))
 
     ana.decide(
         ids["upi_155"], "verified", evidence_passage_id=efe_155.id, note="EFE cites the same 155.", now=at(0)
@@ -156,7 +178,7 @@ def build_review(store: Store) -> dict[str, int]:
     requeue(
         store,
         ids["afp_150"],
-        _reason(c, "upi", upi_there, 86.0, [_cmp("more than 150", "155", "consistent")]),
+        _reason(c, "upi", upi_there, 86.0, [MORE_THAN_150]),
         now=at(60),
     )
     ben.decide(
@@ -170,7 +192,7 @@ def build_review(store: Store) -> dict[str, int]:
     requeue(
         store,
         ids["jt_payment"],
-        _reason(c, "efe", efe_rubles, 72.0, [_cmp("$23,200", "$350", "conflict")]),
+        _reason(c, "efe", efe_rubles, 72.0, [PROMISED_2M]),
         now=at(90),
     )
 
@@ -178,7 +200,7 @@ def build_review(store: Store) -> dict[str, int]:
         text="Russia recruited 168 Chinese citizens", start=0, end=37, score=0.7, reasons=["added by hand"]
     )
     ids["manual_168"] = store.add_claims(None, [manual], origin="manual", source_note="AFP document")[0]
-    c.candidates(ids["manual_168"], (afp_168, 90.0, [_cmp("168", "168", "equal")]))
+    c.candidates(ids["manual_168"], (afp_168, 90.0, [SAME_168]))
     ben.decide(ids["manual_168"], "verified", evidence_passage_id=afp_168.id, now=at(30))
     return ids
 
@@ -340,9 +362,9 @@ def test_code_literal_is_literal_too(text: str) -> None:
 )
 def test_hostile_notes_stay_text_in_the_report(reviewed: tuple[Store, dict[str, int]], hostile: str) -> None:
     store, ids = reviewed
-    afp = Corpus(store).passage("afp", "listing 168")
+    efe = Corpus(store).passage("efe", "more than ten thousand North Korean")
     Reviewer(store, "cleo").decide(
-        ids["efe_six"], "disputed", evidence_passage_id=afp.id, note=hostile, now=T0
+        ids["afp_korea"], "unsupported", evidence_passage_id=efe.id, note=hostile, now=T0
     )
     md = report.render_markdown(report.collect(store), generated_at=GENERATED)
     html = MD.render(md)
@@ -351,7 +373,7 @@ def test_hostile_notes_stay_text_in_the_report(reviewed: tuple[Store, dict[str, 
     assert all(re.fullmatch(r'href="#claim-\d+"', link) for link in links), "only our own links"
     assert html.count("<h1>") == 1, "only the report's title is a level-1 heading"
     note_line = next(
-        line for line in _section(md, ids["efe_six"]).splitlines() if line.startswith("- **Note:** ")
+        line for line in _section(md, ids["afp_korea"]).splitlines() if line.startswith("- **Note:** ")
     )
     assert _visible(MD.parse(note_line.replace("- **Note:** ", "- Note: "))) == "Note: " + _expected(hostile)
 
@@ -431,14 +453,19 @@ def test_requeued_and_redecided_history_is_shown(reviewed: tuple[Store, dict[str
         < history.index("re-queued")
         < history.index("decided **Verified** by ben")
     )
-    assert "re-queued by a new source: *Upi 2025 04 10 zelensky 155 chinese fighting for russia*" in history
-    assert "score 86.0" in history and "numbers: claim more than 150 vs evidence 155: consistent" in history
+    upi = Corpus(store).article("upi")
+    assert f"re-queued by a new source: {upi.title} ({upi.path}), passage" in _plain(history)
+    assert "score 86.0, numbers: claim “more than 150” vs evidence “155”: approx (>150 and 155" in _plain(
+        history
+    )
 
     still_open = _section(md, ids["jt_payment"])
     assert md.index("## Open items") < md.index(f"#### Claim {ids['jt_payment']}")
     assert "- **Previous verdict: Unsupported** by ana" in still_open
     assert "- **Re-queued by a new source:**" in still_open and "score 72.0" in still_open
-    assert "claim $23,200 vs evidence $350: conflict ⚠".replace("$", "\\$") in still_open
+    assert "claim “2 million ruble ($23,200)” vs evidence “30,000 rubles (about $350)”: conflict ⚠" in _plain(
+        still_open
+    )
     assert "> One of the two captured Chinese citizens" in still_open, "the new passage is quoted"
 
     undone = _section(md, ids["upi_3530"])
@@ -463,7 +490,10 @@ def test_decision_shows_evidence_and_numbers(reviewed: tuple[Store, dict[str, in
         "- **Evidence:** passage" in section
         and "`articles/efe-2025-04-09-captured-chinese-joined-russian-army.txt`" in section
     )
-    assert "- **Numbers:** claim \\$3,530 vs evidence \\$350: conflict ⚠" in section
+    assert (
+        "Numbers: claim “$3,530” vs evidence “30,000 rubles (about $350)”: conflict ⚠ ($3,530 vs RUB"
+        in _plain(section)
+    )
 
 
 def test_conflicts_are_listed_even_when_undecided(reviewed: tuple[Store, dict[str, int]]) -> None:
@@ -472,9 +502,14 @@ def test_conflicts_are_listed_even_when_undecided(reviewed: tuple[Store, dict[st
     conflicts = md.split("## Number conflicts", 1)[1]
     rows = _table_rows(conflicts)[1:]
     rows = [[re.sub(r"^\[(\d+)\]\(#claim-\1\)$", r"\1", r[0]), *r[1:]] for r in rows]
-    assert {r[0] for r in rows} == {str(ids[k]) for k in ("upi_155", "upi_3530", "jt_payment", "efe_six")}
-    pending = next(r for r in rows if r[0] == str(ids["efe_six"]))
-    assert pending[1:5] == ["Pending", "six", "Two", "conflict"]
+    assert [r[0] for r in rows] == [str(ids[k]) for k in ("upi_3530", "jt_payment", "efe_rubles")]
+    assert rows[1][1] == "Re-queued" and rows[2][1] == "Pending"
+    assert [_plain(cell) for cell in rows[2][2:4]] == ["30,000 rubles (about $350)", "$3,530"]
+
+
+def _plain(markdown: str) -> str:
+    """What a reader sees of a Markdown fragment: rendered, tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MD.render(markdown))).strip()
 
 
 def _section(md: str, claim_id: int) -> str:

@@ -38,16 +38,19 @@ def requeued_desk(tmp_path: Path) -> Desk:
 
 
 @pytest.fixture
-def app_for(tmp_path: Path) -> Iterator[Callable[..., FactcheckApp]]:
-    """Build the app the way the CLI does (``make_app``), with a frozen clock and ./articles in tmp."""
+def app_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FactcheckApp]]:
+    """Build the app the way the CLI does (``make_app``): run from the desk folder (so the header shows
+    ``queue.db``, as a reviewer would see it, whatever the temporary path), ./articles beside it, and a
+    frozen clock."""
+    monkeypatch.chdir(tmp_path)
     made: list[FactcheckApp] = []
 
     def factory(desk: Desk, reviewer: str = REVIEWER) -> FactcheckApp:
         app = make_app(
-            desk.path,
+            Path(desk.path.relative_to(tmp_path)),
             reviewer=reviewer,
             settings=DEFAULT_SETTINGS,
-            articles_dir=tmp_path / "articles",
+            articles_dir=Path("articles"),
             clock=lambda: FROZEN,
         )
         made.append(app)

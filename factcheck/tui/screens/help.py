@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,18 +16,24 @@ from textual.widgets import Label, Static
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 
 
-def help_table(sections: Sequence[HelpSection]) -> Table:
-    """Two columns per section: the key and what it does."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for i, (title, rows) in enumerate(sections):
-        if i:
-            table.add_row("", "")
-        table.add_row(Text(title, "bold underline"), "")
+KEY_WIDTH = 9
+"""Width of the key column, so every section lines up."""
+
+
+def help_table(sections: Sequence[HelpSection]) -> Group:
+    """One two-column table per section (key, what it does) under the section's title."""
+    tables: list[Table | Text] = []
+    for title, rows in sections:
+        if tables:
+            tables.append(Text(""))
+        table = Table.grid(padding=(0, 2))
+        table.title, table.title_justify, table.title_style = Text(title), "left", "bold underline"
+        table.add_column(style="bold", no_wrap=True, min_width=KEY_WIDTH)
+        table.add_column()
         for key, description in rows:
             table.add_row(Text(key), Text(description))
-    return table
+        tables.append(table)
+    return Group(*tables)
 
 
 class HelpScreen(ModalScreen[None]):

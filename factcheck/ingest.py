@@ -320,7 +320,10 @@ def _already_stored(store: Store, shown: str, sha256: str, report: IngestReport)
 
 
 def _display_path(path: Path, base: Path | None) -> str:
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a broken link or a loop names the link itself; read_article says why
+        resolved = Path(os.path.abspath(path))
     root = (base or Path.cwd()).resolve()
     try:
         return resolved.relative_to(root).as_posix()

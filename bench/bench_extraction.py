@@ -20,13 +20,15 @@ import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from factcheck import extraction  # noqa: E402
 from factcheck.extraction import extract_claims, score_passage  # noqa: E402
 from factcheck.segment import clean_text, split_passages  # noqa: E402
 from factcheck.settings import DEFAULT_SETTINGS  # noqa: E402
@@ -160,16 +162,31 @@ def baseline_score(line: Line) -> float:
     return 1.0 if line.speaker != "SYSTEM" and _BASELINE.search(line.text) else 0.0
 
 
+@contextmanager
+def hand_weights() -> Iterator[None]:
+    """Score with the hand-set rule weights (the training prior, no data) instead of the shipped model."""
+    from train_claim_model import HAND_BIAS, PRIOR  # bench/ is on sys.path when run as a script
+
+    original = extraction._model
+    model = extraction._Model(bias=HAND_BIAS, weights=dict(PRIOR))
+    extraction._model = lambda: model  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        extraction._model = original
+
+
 def clef_report(path: Path, threshold: float) -> list[tuple[str, str, dict[str, float]]]:
-    """Rows (split, system, metrics) for train and test."""
+    """Rows (split, system, metrics) for train and test: the shipped model, the hand-set rules it
+    started from, the digit-or-reporting-verb baseline and a random ranking."""
     lines = load_clef(path)
     rows = []
     for split in ("train", "test"):
         part = [x for x in lines if x.split == split]
-        systems: dict[str, Callable[[Line], float]] = {"factcheck": line_score, "baseline": baseline_score}
-        for name, scorer in systems.items():
-            cut = threshold if name == "factcheck" else 0.5
-            rows.append((split, name, clef_metrics(part, [scorer(x) for x in part], cut)))
+        rows.append((split, "factcheck", clef_metrics(part, [line_score(x) for x in part], threshold)))
+        with hand_weights():
+            rows.append((split, "rules only", clef_metrics(part, [line_score(x) for x in part], threshold)))
+        rows.append((split, "baseline", clef_metrics(part, [baseline_score(x) for x in part], 0.5)))
         rows.append((split, "random", {"map": random_map(part)}))
     return rows
 
@@ -223,6 +240,7 @@ def machine() -> str:
 
 def render(
     sample: dict[str, float],
+    rules_sample: dict[str, float],
     clef: list[tuple[str, str, dict[str, float]]] | None,
     clef_note: str,
     fast: dict[str, float],
@@ -236,10 +254,21 @@ def render(
         "**Samples** (five articles, every body passage labelled by hand in "
         "`tests/data/sample_claim_labels.json`; a passage counts as extracted when a claim covers it):",
         "",
-        "| passages | check-worthy | precision | recall | F1 | boilerplate extracted |",
-        "|---:|---:|---:|---:|---:|---:|",
-        f"| {sample['passages']} | {sample['positives']} | {sample['precision']:.3f} | "
-        f"{sample['recall']:.3f} | {sample['f1']:.3f} | {sample['boilerplate']} |",
+        "| system | passages | check-worthy | precision | recall | F1 | boilerplate extracted |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {m['passages']} | {m['positives']} | {m['precision']:.3f} | "
+            f"{m['recall']:.3f} | {m['f1']:.3f} | {m['boilerplate']} |"
+            for name, m in (
+                ("factcheck (shipped model)", sample),
+                ("rules only (hand weights)", rules_sample),
+            )
+        ),
+        "",
+        "Targets: precision >= 0.90, recall >= 0.95, no boilerplate. Only 2 of the 103 body passages are "
+        "not check-worthy (news copy is dense with attributed, checkable statements; the negatives that "
+        "matter, headlines, headings and boilerplate, are not body passages), so the sample precision says "
+        "little; CLEF below is the harder test of ranking.",
         "",
     ]
     if clef is None:
@@ -249,7 +278,8 @@ def render(
             "**CLEF-2019 CheckThat! Task 1** (debate and speech transcripts, one line per row; a line is "
             "positive when professional fact-checkers chose to check it, 2.45 % of lines, so precision is "
             "low by construction; MAP is the lab's official measure, the mean over documents of the "
-            "average precision of the ranking by score). Baseline: any digit or reporting verb.",
+            'average precision of the ranking by score). "rules only" is the same features with the hand-set '
+            'weights the training starts from; "baseline" is any digit or reporting verb.',
             "",
             "| split | system | precision | recall | F1 | MAP |",
             "|---|---|---:|---:|---:|---:|",
@@ -293,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-speed", action="store_true", help="skip the 5 MB timing")
     args = parser.parse_args(argv)
     sample = sample_scores(args.threshold)
+    with hand_weights():
+        rules_sample = sample_scores(args.threshold)
     clef, note = None, ""
     if args.clef.exists():
         clef = clef_report(args.clef, args.threshold)
@@ -316,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_speed
         else speed()
     )
-    body = render(sample, clef, note, fast, args.threshold)
+    body = render(sample, rules_sample, clef, note, fast, args.threshold)
     print(body)
     if args.write_docs:
         write_docs(body)

@@ -115,13 +115,13 @@ _NAME_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col
 _NAME_RUN = rf"{_NAME_TOKEN}(?:(?<![’']s)\s+(?:of\s+|de\s+|al[- ])?{_NAME_TOKEN}){{0,5}}"
 _ADVERBS = (
     r"(?:\s+(?:\w+ly|also|further|then|has|had|have|was|were|is|later|earlier|again|"
-    rf"on\s+(?:{'|'.join(_WEEKDAYS.split())})))*"
+    rf"on\s+(?:{'|'.join(w.capitalize() for w in _WEEKDAYS.split())})))*"
 )
 
 _NAME_RUN_RE = re.compile(_NAME_RUN)
 # "Lin Jian said", "Ukrainian President Volodymyr Zelensky has announced", "the foreign minister said".
 _SPEAKER_FIRST = re.compile(
-    rf"(?P<who>{_NAME_RUN}|\b[Tt]he\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(_SPEAKER_NOUNS.split())})s?)"
+    rf"(?P<who>(?:{_NAME_TOKEN}[’']s\s+)?{_NAME_RUN}|\b[Tt]he\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(_SPEAKER_NOUNS.split())})s?)"
     rf"{_ADVERBS}\s+(?P<verb>{_VERB})\b"
 )
 # Inverted attribution after a quote or a comma: "..., said Foreign Ministry spokesman Lin Jian when".
@@ -159,7 +159,7 @@ _TIME = re.compile(
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 _IRREGULAR_PAST_SET = _wordset(_IRREGULAR_PAST)
 _COMPARISON = re.compile(
-    r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|most|least|"
+    r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|(?<!at )most|(?<!at )least|"
     r"fewest|record|unprecedented|more\s+than|less\s+than|fewer\s+than|twice|double|doubled|tripled|"
     r"half|unlike|compared\s+(?:with|to)|since\s+(?:19|20)\d\d|ever|increase[sd]?|decrease[sd]?|"
     r"r[io]se|fell|dropped|grew|[a-z]{3,}iest)\b"
@@ -310,8 +310,9 @@ def _speaker(who: str) -> str:
     if words[0].lower() == "the":
         return " ".join(["the", *words[1:]])
     titles = set(_TITLE_WORDS.split())
-    while len(words) > 1 and words[0].lower() in titles:
-        words = words[1:]
+    if any(w.lower() not in titles for w in words[1:]):
+        while len(words) > 1 and words[0].lower() in titles:
+            words = words[1:]
     return " ".join(words).rstrip(".,’'")
 
 
@@ -375,7 +376,9 @@ def _add_quantities(sentence: str, result: _Assessment, quantities: list[Quantit
         result.add("quantity_minor", 1.0)
     if any(q.kind in _TIME_KINDS for q in quantities):
         result.add("time", 1.0)
-    for q in (strong + minor)[:_MAX_QUANTITY_REASONS]:
+    # An ordinal word ("first", "second") is not a figure to check; "70th" is.
+    shown = [q for q in strong + minor if q.kind != "ordinal" or any(c.isdigit() for c in q.text)]
+    for q in shown[:_MAX_QUANTITY_REASONS]:
         result.reasons.append(f"quantity: {q.text}")
 
 
@@ -399,19 +402,22 @@ def _is_past(word: str) -> bool:
     return (regular or word in _IRREGULAR_PAST_SET) and word not in _NOT_EVENTS
 
 
-def _event_verb(sentence: str, words: frozenset[str], anchor: re.Match[str] | None) -> str | None:
-    """The past-tense verb that reports the event, preferring a doing verb to a saying verb and, when
-    there is a place or time, the one closest before it ("followed reports that troops had captured
-    two fighters in the Donetsk region" -> "captured")."""
+def _event_verb(
+    sentence: str, words: frozenset[str], anchor: re.Match[str] | None
+) -> tuple[str, bool] | None:
+    """The past-tense verb that reports the event and whether it is a doing (not a saying) verb;
+    a doing verb is preferred and, when there is a place or time, the one closest before it
+    ("followed reports that troops had captured two fighters in the Donetsk region" -> "captured")."""
     past = {w for w in words if (w[-2:] == "ed" or w in _IRREGULAR_PAST_SET) and _is_past(w)}
     if not past:
         return None
     found = [m for m in _LOWER_WORD.finditer(sentence) if m.group() in past]
-    doing = [m for m in found if m.group().lower() not in _REPORT_GATE] or found
-    if not doing:
+    doing = [m for m in found if m.group() not in _REPORT_GATE]
+    candidates = doing or found
+    if not candidates:
         return None
-    before = [m for m in doing if anchor is not None and m.end() <= anchor.start()]
-    return (before[-1] if before else doing[0]).group()
+    before = [m for m in candidates if anchor is not None and m.end() <= anchor.start()]
+    return (before[-1] if before else candidates[0]).group(), bool(doing)
 
 
 def _add_context(sentence: str, result: _Assessment) -> None:
@@ -427,10 +433,11 @@ def _add_context(sentence: str, result: _Assessment) -> None:
     if place:
         result.add("place", 1.0)
     anchor = place or time
-    verb = _event_verb(sentence, result.words, anchor)
-    if verb:
+    event = _event_verb(sentence, result.words, anchor)
+    if event:
+        verb, doing = event
         result.add("past_event", 1.0)
-        if anchor:
+        if anchor and doing:  # "said … on Tuesday" is attribution, already explained
             result.reasons.append(f"event: {verb} … {_clip(anchor.group(), 50)}")
     gated = result.words & _COMPARISON_GATE or "iest" in sentence
     comparison = _COMPARISON.search(result.lower) if gated else None
@@ -551,7 +558,8 @@ def _assess(passage: str) -> tuple[float, list[str], list[Quantity]]:
         part_score = model.score(part)
         if part_score > score:
             score = part_score
-            reasons += [r for r in part.reasons if r not in reasons and not r.startswith("against:")]
+            kinds = {r.split(":", 1)[0] for r in reasons}
+            reasons += [r for r in part.reasons if r.split(":", 1)[0] not in kinds | {"against"}]
     return round(score, 4), _order(reasons), whole.quantities
 
 

@@ -13,8 +13,10 @@ class Settings(BaseModel):
     claim_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     """Minimum check-worthiness score (0-1) for a passage to become a claim.
 
-    Scores are calibrated so 0.5 separates checkable statements (a quantity, an attribution, a named
-    actor doing something) from rhetoric; raise it for fewer, stronger claims."""
+    The score is a class-balanced logistic model (factcheck/extraction.py), so 0.5 is where the
+    evidence for a checkable statement (a quantity, an attribution, a named actor doing something, a
+    comparison) balances the evidence against it (a question, opinion, a bare attribution, procedure);
+    raise it for fewer, stronger claims. Measured in docs/BENCHMARKS.md, "Claim extraction"."""
 
     candidates_shown: int = Field(default=5, ge=1, le=9)
     """Evidence candidates shown per claim (keys 1-9 select them)."""

@@ -657,6 +657,7 @@ class _Draft:
     alt: Quantity | None = None
 
     def build(self, text: str) -> Quantity:
+        """The validated Quantity, its text cut from ``text`` so that text == source[start:end]."""
         return Quantity(
             text=text[self.start : self.end],
             start=self.start,
@@ -672,10 +673,12 @@ class _Draft:
 
 
 def _point(start: int, end: int, value: float, kind: Kind, unit: str | None = None) -> _Draft:
+    """A stated figure: low == high == value."""
     return _Draft(start, end, value, value, value, kind, unit)
 
 
 def _other(start: int, end: int, unit: str | None = None) -> _Draft:
+    """A numeric token that is no figure to compare (time of day, phone, id): consumed, value None."""
     return _Draft(start, end, None, None, None, "other", unit)
 
 
@@ -728,10 +731,7 @@ def _parse_vague(text: str, m: re.Match[str]) -> _Draft:
 def _currency_from_word(word: str) -> str:
     """ISO code for a currency word (rubles -> RUB)."""
     lower = " ".join(word.lower().split())
-    if lower in _CURRENCY_WORDS:
-        return _CURRENCY_WORDS[lower]
-    singular = lower[:-1] if lower.endswith("s") else lower
-    return _CURRENCY_WORDS.get(singular, _CURRENCY_WORDS.get(lower.split()[0], "GBP"))
+    return _CURRENCY_WORDS.get(lower) or _CURRENCY_WORDS[lower.removesuffix("s")]
 
 
 @dataclass(slots=True)
@@ -1086,11 +1086,13 @@ _SCALE_NAMES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
 def _mark(q: Quantity, spaced: bool = False) -> str:
+    """The hedge sign of a label ("≥", "≈"), spaced inside a bracket: "(≈ $350)"."""
     mark = _MARKS[q.approx]
     return mark.rstrip() + " " if spaced and mark else mark
 
 
 def _trim(x: float) -> str:
+    """At most three decimals, without trailing zeros."""
     return f"{x:,.3f}".rstrip("0").rstrip(".")
 
 
@@ -1125,6 +1127,7 @@ def _amount(q: Quantity) -> str:
 
 
 def _plural(unit: str, q: Quantity) -> str:
+    """day -> days unless exactly one."""
     if q.value == 1 and q.approx != "range":
         return unit
     return "centuries" if unit == "century" else unit + "s"
@@ -1157,6 +1160,7 @@ def _label_body(q: Quantity, marked: bool = True) -> str:
 
 
 def _ordinal_label(n: int) -> str:
+    """70 -> 70th, 71 -> 71st, 112 -> 112th."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -1170,6 +1174,7 @@ def _date_parts(value: float | None) -> tuple[int, int, int] | None:
 
 
 def _date_label(value: float | None) -> str | None:
+    """April 10 / February 2022 / April 10, 2025 from the YYYYMMDD encoding."""
     parts = _date_parts(value)
     if parts is None or not 1 <= parts[1] <= 12:
         return None
@@ -1196,12 +1201,14 @@ class _View:
     label: str
 
     def contains(self, x: float) -> bool:
+        """``x`` is allowed (respecting open ends such as "more than")."""
         above = x > self.low or (x == self.low and not self.low_open)
         below = x < self.high or (x == self.high and not self.high_open)
         return above and below
 
 
 def _finite(*xs: float | None) -> bool:
+    """No NaN or infinity among the given numbers (None is fine): such values are not comparable."""
     return all(x is None or math.isfinite(x) for x in xs)
 
 
@@ -1245,6 +1252,7 @@ def _view(q: Quantity, factor: float = 1.0, slack: float = 0.0, label: str | Non
 
 
 def _overlap(a: _View, b: _View) -> bool:
+    """Some value is allowed by both (a shared endpoint counts only if neither side excludes it)."""
     lo, hi = max(a.low, b.low), min(a.high, b.high)
     return lo < hi or (lo == hi and a.contains(lo) and b.contains(lo))
 
@@ -1260,6 +1268,7 @@ def _same_statement(a: Quantity, b: Quantity) -> bool:
 
 
 def _close(x: float | None, y: float | None) -> bool:
+    """Equal up to float noise (both None counts as equal)."""
     if x is None or y is None:
         return x is y
     return math.isclose(x, y, rel_tol=1e-9)
@@ -1284,6 +1293,7 @@ def _difference(a: _View, b: _View) -> str:
 
 
 def _representative(v: _View) -> float | None:
+    """One number for a view, to say how far apart two are: the figure, else the finite bounds' mean."""
     if v.point is not None:
         return v.point
     finite = [x for x in (v.low, v.high) if math.isfinite(x)]
@@ -1329,6 +1339,7 @@ def _why(a: _View, b: _View, note: str) -> str:
 
 
 def _nouns_compatible(a: str | None, b: str | None) -> bool:
+    """Same noun, synonyms, or unknown on a side: "155 citizens" and "155 nationals" count the same."""
     if a is None or b is None or a == b:
         return True
     return any(a in group and b in group for group in _NOUN_GROUPS)
@@ -1350,7 +1361,7 @@ def _money_views(a: Quantity, b: Quantity) -> tuple[_View, _View, str] | Compari
     for currency in sorted(shared, key=lambda c: (c != "USD", c)):
         qa, qb = forms_a[currency], forms_b[currency]
         note = f"compared in {currency} using the bracketed conversion"
-        views = (_view(qa, label=_conv_label(a, qa)), _view(qb, label=_conv_label(b, qb)))
+        views = (_view(qa), _view(qb))
         if views[0] is not None and views[1] is not None:
             return views[0], views[1], note
     usd_a, usd_b = _to_usd(a, forms_a), _to_usd(b, forms_b)
@@ -1369,10 +1380,6 @@ def _money_forms(q: Quantity) -> dict[str, Quantity]:
     return forms
 
 
-def _conv_label(whole: Quantity, used: Quantity) -> str:
-    return whole.label() if used is whole else used.label()
-
-
 def _to_usd(q: Quantity, forms: dict[str, Quantity]) -> _View | None:
     """``q`` in US dollars: a stated USD form, else the static rate table (with extra slack)."""
     if "USD" in forms:
@@ -1389,6 +1396,7 @@ def _to_usd(q: Quantity, forms: dict[str, Quantity]) -> _View | None:
 
 
 def _rep_value(q: Quantity) -> float:
+    """One finite number for a quantity (value, else low, else high; 0 if none) for sizes and ordering."""
     for x in (q.value, q.low, q.high):
         if x is not None and math.isfinite(x):
             return x
@@ -1398,6 +1406,7 @@ def _rep_value(q: Quantity) -> float:
 def _pair_of_views(
     a: Quantity, b: Quantity, fa: float, fb: float, note: str, slack: float = 0.0
 ) -> tuple[_View, _View, str] | Comparison:
+    """Views of both in a shared unit (factors convert), or "incomparable" when one has no number."""
     va, vb = _view(a, fa, slack), _view(b, fb, slack)
     if va is None or vb is None:
         return Comparison(relation="incomparable", reason="one of them has no numeric value")

@@ -70,7 +70,32 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class UserFacingError(click.ClickException):
+    """A FactcheckError or a database problem, shown as one line: ``factcheck: error: ...``."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"factcheck: error: {self.format_message()}", err=True)
+
+
+class FactcheckGroup(click.Group):
+    """Turns the errors a user can act on into one line and an exit code, for every subcommand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FactcheckError as exc:
+            raise UserFacingError(str(exc), exc.exit_code) from None
+        except sqlite3.Error as exc:
+            raise UserFacingError(_sqlite_message(exc)) from None
+
+
+@click.group(
+    cls=FactcheckGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     "db",

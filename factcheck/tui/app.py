@@ -27,6 +27,7 @@ from factcheck.tui.screens.dialogs import ManualClaim, ManualClaimDialog, TextPr
 from factcheck.tui.screens.help import HelpScreen, HelpSection
 from factcheck.tui.screens.review import ReviewScreen
 from factcheck.tui.session import ReviewSession
+from factcheck.tui.tasks import JOB_ERRORS
 
 DEFAULT_ARTICLES = Path("articles")
 
@@ -195,7 +196,7 @@ class FactcheckApp(App[None]):
     def _rescan(self) -> None:
         try:
             result = tasks.rescan(self.db_path, self.articles_dir, self.settings)
-        except FactcheckError as exc:
+        except JOB_ERRORS as exc:
             self.post_message(ScanFinished("", error=str(exc)))
             return
         self.post_message(ScanFinished(result.summary, result.requeued))
@@ -223,7 +224,7 @@ class FactcheckApp(App[None]):
     def _add_claims(self, texts: list[str], source_note: str | None) -> None:
         try:
             ids = tasks.add_claims(self.db_path, texts, source_note, self.settings)
-        except FactcheckError as exc:
+        except JOB_ERRORS as exc:
             self.post_message(ClaimsAdded([], error=str(exc)))
             return
         self.post_message(ClaimsAdded(ids))
@@ -249,7 +250,7 @@ class FactcheckApp(App[None]):
         folder = self.db_path.resolve().parent
         try:
             path = tasks.export_report(self.db_path, fmt, folder, now)
-        except FactcheckError as exc:
+        except JOB_ERRORS as exc:
             self.post_message(ExportWritten(folder, error=str(exc)))
             return
         self.post_message(ExportWritten(path))

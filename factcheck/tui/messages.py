@@ -13,9 +13,11 @@ from factcheck.tui.data import Progress, QueueRow
 
 @dataclass
 class ProgressCounted(Message):
-    """Claims were counted by status and verdict for the header."""
+    """Claims were counted by status and verdict for the header (``progress`` is None when the count
+    failed; ``error`` says why)."""
 
-    progress: Progress
+    progress: Progress | None
+    error: str | None = None
 
 
 @dataclass
@@ -26,6 +28,7 @@ class QueuePageLoaded(Message):
     offset: int
     rows: list[QueueRow]
     total: int
+    error: str | None = None
 
 
 @dataclass

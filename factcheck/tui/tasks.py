@@ -8,16 +8,21 @@ model, rapidfuzz) is imported when a job first runs, not at start-up, to keep th
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from factcheck import report
-from factcheck.errors import InputError
+from factcheck.errors import FactcheckError, InputError
 from factcheck.settings import Settings
 from factcheck.storage import Store
 
 EXPORT_FORMATS = {"markdown": "md", "json": "json"}
+
+JOB_ERRORS = (FactcheckError, sqlite3.Error, OSError)
+"""What a background job reports instead of crashing the screen: a user-fixable problem, a busy or
+failing database, a file system error. Anything else is a bug and stops the app with a traceback."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,6 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from factcheck.errors import FactcheckError
 from factcheck.storage import Store
 from factcheck.tui.data import EvidenceItem, Sources
 from factcheck.tui.render import (
@@ -30,6 +28,7 @@ from factcheck.tui.render import (
     safe,
     styled,
 )
+from factcheck.tui.tasks import JOB_ERRORS
 
 LIMIT = 50
 
@@ -105,7 +104,7 @@ class EvidenceSearchScreen(ModalScreen[int | None]):
                 items = [
                     EvidenceItem(p, sources.get(p.article_id), score, origin="search") for p, score in found
                 ]
-        except (FactcheckError, sqlite3.Error) as exc:  # a malformed query is shown, not fatal
+        except JOB_ERRORS as exc:  # a failed search is shown, not fatal
             self.post_message(EvidenceFound(query, [], error=str(exc)))
             return
         if not get_current_worker().is_cancelled:

@@ -29,6 +29,7 @@ from factcheck.tui.screens.article import ArticleScreen
 from factcheck.tui.screens.dialogs import TextPrompt
 from factcheck.tui.screens.evidence_search import EvidenceSearchScreen
 from factcheck.tui.session import Outcome, ReviewSession
+from factcheck.tui.tasks import JOB_ERRORS
 from factcheck.tui.widgets.claim_view import ClaimView
 from factcheck.tui.widgets.evidence_list import EvidenceList
 from factcheck.tui.widgets.queue import QueuePane
@@ -231,12 +232,20 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:
         """Count claims by status and verdict for the header, off the UI thread."""
-        with Store(self.db_path) as store:
-            self.post_message(ProgressCounted(load_progress(store)))
+        try:
+            with Store(self.db_path) as store:
+                progress = load_progress(store)
+        except JOB_ERRORS as exc:
+            self.post_message(ProgressCounted(None, error=str(exc)))
+            return
+        self.post_message(ProgressCounted(progress))
 
     @on(ProgressCounted)
     def _counted(self, message: ProgressCounted) -> None:
-        self.query_one(StatusBar).show(message.progress)
+        if message.progress is not None:
+            self.query_one(StatusBar).show(message.progress)
+        else:
+            self.notify(f"Could not count the claims: {message.error}", severity="warning")
 
     # --- deciding -----------------------------------------------------------------------------------
 

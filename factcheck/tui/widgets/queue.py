@@ -25,6 +25,7 @@ from factcheck.storage import Store
 from factcheck.tui.data import QueueRow, Sources, load_queue_page
 from factcheck.tui.messages import QueuePageLoaded
 from factcheck.tui.render import STYLE_WARN, one_line, queue_status
+from factcheck.tui.tasks import JOB_ERRORS
 
 PAGE = 200
 """Rows read per page."""
@@ -131,9 +132,15 @@ class QueuePane(Vertical):
     def _load_page(self, generation: int, offset: int) -> None:
         """Read one page (and the count) on this thread's own connection."""
         statuses = FILTERS[self.filter_name]
-        with Store(self.db_path) as store:
-            rows = load_queue_page(store, Sources(store), statuses, self.search, offset, PAGE)
-            total = store.queue_count(statuses=statuses, search=self.search or None) if offset == 0 else -1
+        try:
+            with Store(self.db_path) as store:
+                rows = load_queue_page(store, Sources(store), statuses, self.search, offset, PAGE)
+                total = (
+                    store.queue_count(statuses=statuses, search=self.search or None) if offset == 0 else -1
+                )
+        except JOB_ERRORS as exc:
+            self.post_message(QueuePageLoaded(generation, offset, [], -1, error=str(exc)))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(QueuePageLoaded(generation, offset, rows, total))
 
@@ -143,6 +150,8 @@ class QueuePane(Vertical):
         if message.generation != self._generation:
             return
         self._loading = False
+        if message.error:
+            self.notify(f"Could not read the queue: {message.error}", severity="warning")
         if message.total >= 0:
             self.total = message.total
         table = self.table

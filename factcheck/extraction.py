@@ -216,6 +216,7 @@ _NORMALISE = re.compile(r"[\W_]+")
 # which quantity).
 _VOCAB_TOKEN = re.compile(r"[a-z0-9$%']+")
 _NUMBER_TOKEN = re.compile(r"[$]?\d")
+_DIGIT = re.compile(r"\d")
 
 
 # --- features --------------------------------------------------------------------------------------
@@ -256,6 +257,7 @@ class _Assessment:
     lower: str = ""
     tokens: list[str] = field(default_factory=list)
     words: frozenset[str] = frozenset()
+    has_number: bool = False
     values: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
@@ -477,7 +479,9 @@ def _features(sentence: str, quantities: list[Quantity] | None = None) -> _Asses
     """All named features and reasons of one passage (``quantities`` when already parsed)."""
     lower = sentence.lower().replace("’", "'")
     tokens = _VOCAB_TOKEN.findall(lower)
-    result = _Assessment(lower=lower, tokens=tokens, words=frozenset(tokens))
+    words = frozenset(tokens)
+    has_number = any(_NUMBER_TOKEN.match(t) for t in words) if _DIGIT.search(lower) else False
+    result = _Assessment(lower=lower, tokens=tokens, words=words, has_number=has_number)
     _add_quantities(sentence, result, quantities)
     _add_attribution(sentence, result)
     _add_context(sentence, result)
@@ -513,7 +517,7 @@ class _Model:
         z = self.bias + sum(self.weights.get(name, 0.0) * v for name, v in result.values.items())
         # Number tokens are not in the vocabulary ("#" stands for all of them, counted once).
         z += sum(self.words.get(t, 0.0) for t in result.words)
-        if any(_NUMBER_TOKEN.match(t) for t in result.words):
+        if result.has_number:
             z += self.words.get("#", 0.0)
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 

@@ -171,11 +171,11 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | Skip]:
         elif root.is_file():
             yield root
         elif root.exists():
-            yield Skip(f"{root}: not a regular file (a pipe, socket or device)")
+            yield Skip(f"{safe_name(str(root))}: not a regular file (a pipe, socket or device)")
         elif root.is_symlink():
-            yield Skip(f"{root}: broken symbolic link")
+            yield Skip(f"{safe_name(str(root))}: broken symbolic link")
         else:
-            yield Skip(f"{root}: no such file or folder")
+            yield Skip(f"{safe_name(str(root))}: no such file or folder")
 
 
 def _walk(root: Path) -> Iterator[Path | Skip]:
@@ -187,7 +187,7 @@ def _walk(root: Path) -> Iterator[Path | Skip]:
             if path.suffix.lower() in SUFFIXES and not name.startswith("."):
                 yield path
     for err in errors:
-        yield Skip(f"{err.filename}: {err.strerror or 'cannot be read'}")
+        yield Skip(f"{safe_name(str(err.filename))}: {err.strerror or 'cannot be read'}")
 
 
 # --- the pipeline ----------------------------------------------------------------------------------
@@ -260,7 +260,9 @@ def read_article(path: Path) -> SourceFile:
     text = clean_text(text)
     if not text.strip():
         raise Skip("no text in it")
-    title = clean_text(title) if title else (headline_of(text) or _title_from_name(path))
+    title = (
+        clean_text(title) if title else (headline_of(text) or safe_name(clean_text(_title_from_name(path))))
+    )
     return SourceFile(text, title, hashlib.sha256(data).hexdigest(), size, decoded.encoding, decoded.warning)
 
 
@@ -326,9 +328,27 @@ def _display_path(path: Path, base: Path | None) -> str:
         resolved = Path(os.path.abspath(path))
     root = (base or Path.cwd()).resolve()
     try:
-        return resolved.relative_to(root).as_posix()
+        return safe_name(resolved.relative_to(root).as_posix())
     except ValueError:
-        return resolved.as_posix()
+        return safe_name(resolved.as_posix())
+
+
+# What a file name may hold that a terminal would obey (C0, DEL, C1), that reorders what it shows
+# (bidi controls), or that is not text (bytes undecodable in the file system's encoding, which Python
+# keeps as lone surrogates and SQLite cannot store): stored and shown as escapes, as `ls -b` does.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+
+
+def safe_name(name: str) -> str:
+    """A file name or path that is safe to store and to print: unsafe characters become escapes."""
+    return _UNSAFE_NAME.sub(_escape_char, name)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code >= 0xDC80:  # an undecodable byte, kept by Python as a surrogate: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _ingest_one(

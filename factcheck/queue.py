@@ -14,6 +14,7 @@ from typing import Any
 
 from factcheck.errors import ReviewError, StoreError
 from factcheck.models import Claim, ClaimStatus, Event, EventKind, Verdict
+from factcheck.segment import clean_text
 from factcheck.settings import DEFAULT_SETTINGS, Settings
 from factcheck.storage import Store
 
@@ -96,6 +97,7 @@ class Reviewer:
     """One reviewer's session over a store: every rule of the review lives here, once."""
 
     def __init__(self, store: Store, name: str, settings: Settings = DEFAULT_SETTINGS) -> None:
+        name = clean_text(name)  # names and notes are shown to others: no terminal escapes in them
         if not name.strip():
             raise ReviewError("a reviewer name is needed (--reviewer NAME or $FACTCHECK_REVIEWER)")
         self.store, self.name, self.settings = store, name.strip(), settings
@@ -180,7 +182,7 @@ class Reviewer:
             raise ReviewError(
                 f"{chosen.value} needs an evidence passage: select a candidate (or --evidence PASSAGE_ID)"
             )
-        note = note.strip() if note and note.strip() else None
+        note = (clean_text(note).strip() or None) if note else None
         with self.store.write():
             claim = self._live_claim(claim_id, moment)
             if evidence_passage_id is not None:
@@ -230,6 +232,7 @@ class Reviewer:
 
     def note(self, claim_id: int, text: str, *, now: datetime | None = None) -> Claim:
         """Attach a note to a claim without deciding it."""
+        text = clean_text(text)
         if not text.strip():
             raise ReviewError("the note is empty")
         with self.store.write():

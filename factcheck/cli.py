@@ -521,6 +521,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(exc), exc.exit_code, debug)
     except sqlite3.Error as exc:
         _fail(_sqlite_message(exc), 1, debug)
+    except UnicodeError:  # an argument or variable in another encoding than the terminal's UTF-8
+        _fail("an argument or $FACTCHECK_REVIEWER is not valid UTF-8 text; nothing was changed", 1, debug)
     except OSError as exc:
         _fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", 1, debug)
     except Exception as exc:  # a bug: still one line, with a way to get the details

@@ -1,12 +1,13 @@
 """Measure report speed: 10,000 decided claims to Markdown in at most 2 s (collect + render).
 
 A synthetic database is built with the real Store and Reviewer (50 articles of 200 sentences, 10,000
-claims, three candidates each with a number comparison, every claim decided, one in twenty re-queued
-and decided again so the history is rendered too). Then ``collect`` (reading the store) and each
+claims, five evidence candidates each with a number comparison, one of them a conflict, every claim
+decided, one in twenty re-queued and decided again so the history is rendered too). Then ``collect`` (reading the store) and each
 renderer are timed separately, best of ``--repeat`` runs.
 
-Usage: python bench/bench_report.py [--claims N] [--repeat R] [--keep DB]
-Exit status 1 when collect + Markdown render exceeds the 2 s budget.
+Usage: python bench/bench_report.py [--claims N] [--candidates K] [--repeat R] [--keep DB]
+Exit status 1 when collect + Markdown render takes more than 2 s of CPU time. Wall time is printed too;
+on a shared machine it also counts the time spent waiting for other processes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from factcheck import report  # noqa: E402
 from factcheck.models import Candidate, ExtractedClaim, Verdict  # noqa: E402
 from factcheck.queue import Reviewer, requeue  # noqa: E402
 from factcheck.segment import Span  # noqa: E402
+from factcheck.settings import DEFAULT_SETTINGS  # noqa: E402
 from factcheck.storage import Store  # noqa: E402
 
 BUDGET_S = 2.0
@@ -61,9 +63,9 @@ def _article(store: Store, a: int) -> list[int]:
     return [p.id for p in passages]
 
 
-def build(store: Store, claims: int) -> None:
+def build(store: Store, claims: int, candidates: int) -> None:
     """The synthetic review: every claim decided, one in twenty re-queued and decided again."""
-    n_articles = max(2, -(-claims // SENTENCES_PER_ARTICLE))
+    n_articles = max(candidates + 1, -(-claims // SENTENCES_PER_ARTICLE))
     passages = [_article(store, a) for a in range(n_articles)]
     ana, ben = Reviewer(store, "ana"), Reviewer(store, "ben")
     with store.write():  # one transaction: decide() joins it
@@ -74,7 +76,7 @@ def build(store: Store, claims: int) -> None:
                 text=own.text, start=own.start, end=own.end, score=0.5 + (i % 50) / 100, reasons=["quantity"]
             )
             claim_id = store.add_claims(own.article_id, [extracted], passage_ids=[own.id])[0]
-            evidence = [passages[(a + k) % n_articles][s] for k in (1, 2, 3)]
+            evidence = [passages[(a + k) % n_articles][s] for k in range(1, candidates + 1)]
             store.replace_candidates(
                 claim_id, [_candidate(claim_id, p, r) for r, p in enumerate(evidence, 1)]
             )
@@ -96,10 +98,9 @@ def build(store: Store, claims: int) -> None:
 
 
 def _candidate(claim_id: int, passage_id: int, rank: int) -> Candidate:
-    relation = "conflict" if rank == 2 else "equal"
-    numbers = [
-        {"claim": {"text": "$3.1 million"}, "evidence": {"text": "$3.2 million"}, "relation": relation}
-    ]
+    relation = "conflict" if rank == 2 else "agree"  # one conflict per claim: a long conflicts table
+    reason = "$3.1 million vs $3.2 million: 3% apart"
+    numbers = [{"claim": "$3.1 million", "evidence": "$3.2 million", "relation": relation, "reason": reason}]
     return Candidate(
         claim_id=claim_id, passage_id=passage_id, rank=rank, score=90.0 - rank, quantities=numbers
     )
@@ -131,6 +132,12 @@ def cpu_model() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        default=DEFAULT_SETTINGS.candidates_shown,
+        help="Evidence candidates per claim (default: as many as the review screen shows).",
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="Build (or reuse) the database here instead of a temp dir.")
     args = parser.parse_args()
@@ -140,7 +147,7 @@ def main() -> int:
         with Store(path) as store:
             t = time.perf_counter()
             if fresh:
-                build(store, args.claims)
+                build(store, args.claims, args.candidates)
             setup = time.perf_counter() - t
             load = os.getloadavg()[0]
             collect_wall, collect_cpu, data = best_of(args.repeat, lambda: report.collect(store))
@@ -150,23 +157,29 @@ def main() -> int:
             f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}, "
             f"{dt.date.today().isoformat()}, load average {load:.1f} at start"
         )
-        print(f"database: {len(data.claims)} claims ({decided} decided), built in {setup:.1f} s")
+        n_candidates = sum(len(cs) for cs in data.candidates.values())
+        print(
+            f"database: {len(data.claims)} claims ({decided} decided), {n_candidates} candidates, "
+            f"built in {setup:.1f} s"
+        )
         print(f"best of {args.repeat}:              wall      CPU")
         print(f"collect                 {collect_wall * 1000:6.0f} ms {collect_cpu * 1000:6.0f} ms")
-        walls = {}
+        walls, cpus = {}, {}
         for fmt in report.FORMATS:
             wall, cpu, text = best_of(args.repeat, lambda f=fmt: report.render(f, data, generated_at=T0))
             assert isinstance(text, str)
-            walls[fmt] = wall
+            walls[fmt], cpus[fmt] = wall, cpu
             print(
                 f"render {fmt:<12}     {wall * 1000:6.0f} ms {cpu * 1000:6.0f} ms  ({len(text) / 1e6:.1f} MB)"
             )
-        total = collect_wall + walls["md"]
-        verdict = "within" if total <= BUDGET_S else "OVER"
+        wall_total, cpu_total = collect_wall + walls["md"], collect_cpu + cpus["md"]
+        verdict = "within" if cpu_total <= BUDGET_S else "OVER"
         print(
-            f"collect + Markdown      {total * 1000:6.0f} ms            ({verdict} the {BUDGET_S:.0f} s budget)"
+            f"collect + Markdown      {wall_total * 1000:6.0f} ms {cpu_total * 1000:6.0f} ms  "
+            f"({verdict} the {BUDGET_S:.0f} s budget, judged on CPU time: on a shared box wall time "
+            "includes other people's work)"
         )
-    return 0 if total <= BUDGET_S else 1
+    return 0 if cpu_total <= BUDGET_S else 1
 
 
 if __name__ == "__main__":

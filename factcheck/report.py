@@ -235,6 +235,10 @@ def comparisons(quantities: Iterable[Mapping[str, Any]]) -> list[Comparison]:
     return out
 
 
+def _is_conflict(q: Any) -> bool:
+    return isinstance(q, dict) and str(q.get("relation") or "").strip().lower() in CONFLICT_RELATIONS
+
+
 def _side(q: Mapping[str, Any], keys: Sequence[str]) -> str:
     """One side of a comparison as shown: the first key present, a quantity object by its text."""
     value = _first(q, keys)
@@ -257,10 +261,6 @@ class _Index:
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.articles = {a.id: a for a in data.articles}
-        self._numbers: dict[tuple[int, int], list[Comparison]] = {}
-        self.candidate_at = {
-            (claim_id, c.passage_id): c for claim_id, cs in data.candidates.items() for c in cs
-        }
 
     def article_of(self, claim: Claim) -> Article | None:
         return self.articles.get(claim.article_id) if claim.article_id is not None else None
@@ -269,18 +269,12 @@ class _Index:
         passage = self.data.passages.get(passage_id) if passage_id is not None else None
         return passage, (self.articles.get(passage.article_id) if passage else None)
 
-    def numbers(self, candidate: Candidate) -> list[Comparison]:
-        """A candidate's number comparisons, parsed once per report."""
-        key = (candidate.claim_id, candidate.passage_id)
-        if key not in self._numbers:
-            self._numbers[key] = comparisons(candidate.quantities)
-        return self._numbers[key]
-
     def evidence_comparisons(self, claim: Claim) -> list[Comparison]:
-        if claim.evidence_passage_id is None:
-            return []
-        candidate = self.candidate_at.get((claim.id, claim.evidence_passage_id))
-        return self.numbers(candidate) if candidate else []
+        """The numbers of the claim against its chosen evidence (when that is one of its candidates)."""
+        for candidate in self.data.candidates.get(claim.id, []):
+            if candidate.passage_id == claim.evidence_passage_id:
+                return comparisons(candidate.quantities)
+        return []
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -862,8 +856,9 @@ def _md_conflicts(index: _Index) -> list[str]:
     """Every candidate whose numbers disagree with its claim's, decided or not."""
     rows = []
     for claim in _current(index.data.claims):
-        for cand in index.data.candidates.get(claim.id, []):
-            rows += [_conflict_row(index, claim, cand, n) for n in index.numbers(cand) if n.conflict]
+        for c in index.data.candidates.get(claim.id, []):
+            if any(_is_conflict(q) for q in c.quantities):  # cheap test first: most agree
+                rows += [_conflict_row(index, claim, c, n) for n in comparisons(c.quantities) if n.conflict]
     lines = ["## Number conflicts", ""]
     if not rows:
         return [*lines, "No candidate evidence disagrees with a claim's numbers."]

@@ -655,13 +655,15 @@ def test_csv_guards_formula_injection(store: Store, payload: str) -> None:
     claim_id = store.add_claims(article.id, [ExtractedClaim(text=text, start=0, end=len(text), score=0.5)])[0]
     Reviewer(store, "=cmd|' /C calc'!A0").decide(claim_id, "unsupported", note="@" + payload, now=T0)
     row = next(csv.DictReader(io.StringIO(report.render_csv(report.collect(store), generated_at=GENERATED))))
+    claim = store.claim(claim_id)  # as stored: the queue normalises notes and names
     stored = {
-        "article_path": payload + ".txt",
-        "claim_text": text,
-        "reviewer": "=cmd|' /C calc'!A0",
-        "note": "@" + payload,
+        "article_path": article.path,
+        "claim_text": claim.text,
+        "reviewer": claim.reviewer,
+        "note": claim.note,
     }
     for column, value in stored.items():
+        assert value and value[0] in "=+-@\t\r", f"{column} should start like a formula: {value!r}"
         assert row[column] == "'" + value, column
     assert (row["claim_id"], row["score"], row["status"]) == (str(claim_id), "0.5", "decided"), (
         "ours is untouched"

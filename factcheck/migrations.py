@@ -139,4 +139,30 @@ def m002_queue_order_and_vocabulary(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_claims_fts(db: Database) -> None:
+    """A full-text index over claim text, so a new article's passages can find the existing claims
+    they bear on (incremental evidence linking, cross-source claim clusters) without reading every
+    claim. External content (no second copy of the text); the update trigger fires only when the
+    text itself changes, not on cluster or state updates."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE claims_fts USING fts5(
+            text, content='claims', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+        );
+        INSERT INTO claims_fts (rowid, text) SELECT id, text FROM claims;
+        CREATE TRIGGER claims_fts_ai AFTER INSERT ON claims BEGIN
+            INSERT INTO claims_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER claims_fts_ad AFTER DELETE ON claims BEGIN
+            INSERT INTO claims_fts (claims_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER claims_fts_au AFTER UPDATE OF text ON claims BEGIN
+            INSERT INTO claims_fts (claims_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO claims_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        """
+    )
+
+
 LATEST = len(MIGRATIONS._migrations)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -642,6 +642,136 @@ class Store:
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self._all(sql, params)
         return rows[0] if rows else None
+
+    # --- matching support --------------------------------------------------------------------
+    # Lean queries for factcheck.matching: evidence ranking runs thousands of times per ingest, so
+    # these return plain tuples instead of models where the caller only needs a few columns.
+
+    def fts_tokens(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The terms the passages' FTS5 tokenizer (porter, unicode61) makes of each word, so a caller
+        can look up document frequencies of exactly the terms the index holds. Uses a scratch FTS5
+        table in the connection's temp schema; nothing is written to the database file."""
+        unique = list(dict.fromkeys(words))
+        if not unique:
+            return {}
+        conn = self.db.conn
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fc_tokens USING fts5(w, tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fc_tokens_v USING fts5vocab(temp, fc_tokens, 'instance')"
+        )
+        conn.execute("DELETE FROM temp.fc_tokens")
+        conn.executemany("INSERT INTO temp.fc_tokens (rowid, w) VALUES (?, ?)", list(enumerate(unique)))
+        terms: dict[int, list[str]] = {}
+        for doc, term in conn.execute("SELECT doc, term FROM temp.fc_tokens_v ORDER BY doc, offset"):
+            terms.setdefault(int(doc), []).append(str(term))
+        conn.execute("DELETE FROM temp.fc_tokens")
+        return {word: tuple(terms.get(i, ())) for i, word in enumerate(unique)}
+
+    def evidence_hits(
+        self, match: str, *, limit: int, exclude_article_ids: Sequence[int] = ()
+    ) -> list[tuple[int, int, str, float]]:
+        """(passage id, article id, text, bm25) of current non-boilerplate passages matching an FTS5
+        expression, best first (bm25: lower is better). ``search_passages`` without the models."""
+        where = "passages_fts MATCH ? AND p.boilerplate = 0 AND a.superseded = 0"
+        params: list[Any] = [match]
+        if exclude_article_ids:
+            where += f" AND p.article_id NOT IN ({','.join('?' * len(exclude_article_ids))})"
+            params.extend(exclude_article_ids)
+        sql = (
+            "SELECT p.id, p.article_id, p.text, bm25(passages_fts) AS rank FROM passages_fts "
+            "JOIN passages p ON p.id = passages_fts.rowid JOIN articles a ON a.id = p.article_id "
+            f"WHERE {where} ORDER BY rank LIMIT ?"
+        )
+        try:
+            rows = self.db.execute(sql, [*params, limit]).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query: {exc}") from None
+        return [(int(r[0]), int(r[1]), str(r[2]), float(r[3])) for r in rows]
+
+    def claim_hits(
+        self, match: str, *, limit: int, exclude_article_ids: Sequence[int] = ()
+    ) -> list[tuple[int, int | None, str]]:
+        """(claim id, article id, text) of current claims matching an FTS5 expression over claim
+        text (``claims_fts``), best first; manual claims have no article."""
+        where = "claims_fts MATCH ? AND s.superseded = 0"
+        params: list[Any] = [match]
+        if exclude_article_ids:
+            marks = ",".join("?" * len(exclude_article_ids))
+            where += f" AND (c.article_id IS NULL OR c.article_id NOT IN ({marks}))"
+            params.extend(exclude_article_ids)
+        sql = (
+            "SELECT c.id, c.article_id, c.text FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid "
+            f"JOIN claim_state s ON s.claim_id = c.id WHERE {where} ORDER BY bm25(claims_fts) LIMIT ?"
+        )
+        try:
+            rows = self.db.execute(sql, [*params, limit]).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query: {exc}") from None
+        return [(int(r[0]), None if r[1] is None else int(r[1]), str(r[2])) for r in rows]
+
+    def articles_by_id(self, ids: Iterable[int]) -> dict[int, Article]:
+        """Several articles at once, without their text."""
+        cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        out: dict[int, Article] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self._all(f"SELECT {cols} FROM articles WHERE id IN ({marks})", chunk):
+                out[r["id"]] = _article(r)
+        return out
+
+    def set_candidates(self, by_claim: Mapping[int, Sequence[Candidate]]) -> None:
+        """Replace the candidates of several claims in one transaction (``replace_candidates`` for a
+        batch: one DELETE and one executemany per chunk instead of a statement per claim)."""
+        now = utcnow()
+        rows = [
+            (
+                claim_id,
+                c.passage_id,
+                c.rank,
+                c.score,
+                _json(c.components),
+                _json(c.quantities),
+                int(c.syndicated),
+                now,
+            )
+            for claim_id, cands in by_claim.items()
+            for c in cands
+        ]
+        with self.write():
+            for chunk in _chunks(list(by_claim), 500):
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"DELETE FROM candidates WHERE claim_id IN ({marks})", chunk)
+            self.db.conn.executemany(
+                "INSERT INTO candidates (claim_id, passage_id, rank, score, components, quantities, syndicated, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def article_version(self, path: str, version: int) -> Article | None:
+        """One version of the article ingested from ``path`` (without its text)."""
+        cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        row = self._one(f"SELECT {cols} FROM articles WHERE path = ? AND version = ?", [path, version])
+        return _article(row) if row else None
+
+    def claims_citing_article(self, article_id: int) -> list[int]:
+        """Claims that hold a candidate passage from this article (to refresh them when it changes)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT k.claim_id FROM candidates k JOIN passages p ON p.id = k.passage_id "
+            "WHERE p.article_id = ? ORDER BY 1",
+            [article_id],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def cluster_member_ids(self, cluster_id: int) -> list[int]:
+        """Ids of the current claims in a cross-source cluster."""
+        rows = self.db.execute(
+            "SELECT c.id FROM claims c JOIN claim_state s ON s.claim_id = c.id "
+            "WHERE c.cluster_id = ? AND s.superseded = 0 ORDER BY c.id",
+            [cluster_id],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
 
 _CLAIM_SELECT = (

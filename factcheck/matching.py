@@ -1,0 +1,664 @@
+"""Evidence for claims: FTS5 narrows, rapidfuzz ranks, numbers and names adjust; syndicated copies and
+cross-source clusters of the same claim.
+
+How a claim finds its evidence
+1. The claim's words become the index's own terms (the FTS5 porter tokenizer, via ``Store.fts_tokens``)
+   and the ``FTS_TERMS`` rarest of them (document frequencies from ``passages_fts_vocab``) are ORed
+   into one FTS5 query over current, non-boilerplate passages of *other* articles. Measured by the
+   product owner at 300k passages: ORing every word cost ~200 ms a claim, the rarest terms ~36 ms, and
+   reranking their top 200 found the right passage more often than a full scan.
+2. rapidfuzz ranks those ``FTS_LIMIT`` hits: token_set_ratio (the scorer that recalls best) blended
+   with plain ratio and a length ratio, because token_set_ratio alone gives 100 to every passage whose
+   words are a subset of the claim's.
+3. The ``RERANK_DEEP`` best then get the costlier components: quantity agreement (agree / approx /
+   conflict, from ``factcheck.quantities``), shared names (fuzzy, so Zelensky = Zelenskyy) and the
+   idf-weighted share of the claim's terms the passage contains.
+
+The score is 0-100, a weighted mean of the components (``WEIGHTS``; a component that does not apply,
+such as numbers for a claim without any, is left out of the mean). Every component is stored with the
+candidate so the review screen can say why. A candidate whose article is a near-copy of the claim's
+article is flagged ``syndicated``: a copy is not independent corroboration.
+
+Incremental linking scores a new article's passages against existing claims through ``claims_fts``
+(migration m003) with the same scorer, so its cost depends on the new article, not on the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from factcheck.errors import StoreError
+from factcheck.models import Article, Candidate, Claim, Passage
+from factcheck.quantities import Quantity, QuantityPair, find_quantities, pair_quantities
+from factcheck.settings import Settings
+from factcheck.storage import Store
+
+__all__ = [
+    "also_reported_by",
+    "cluster_claims",
+    "find_duplicates",
+    "link_claims",
+    "link_new_article",
+    "rank_candidates",
+    "search_evidence",
+]
+
+# --- what ranks, and the cutoffs -------------------------------------------------------------------
+
+FTS_TERMS = 8
+"""The claim's rarest terms ORed into the FTS5 query. Rare terms (names, numbers, unusual verbs) are
+what a restatement in another outlet shares; common ones only make the query slow and the hits vague."""
+
+FTS_LIMIT = 200
+"""FTS hits (best bm25 first) that rapidfuzz reranks per claim: the product owner's measurement."""
+
+RERANK_DEEP = 40
+"""How many of the reranked hits get the costly components (quantities, fuzzy names, term weights):
+twice the candidates we store, so a passage that the deep components promote is still in reach."""
+
+BM25_KEEP = 10
+"""The best bm25 hits always get the deep components too, whatever their fuzzy score (a passage that
+shares the claim's rarest terms in other words must not be lost to the cheap stage)."""
+
+SCORER = fuzz.token_set_ratio
+"""Recalls far better than WRatio or the partial scorers (which collapse on long texts), measured by
+the product owner; its flaw (100 for any subset of the claim's words) is what the blend corrects."""
+
+PROCESSOR = None
+"""Texts are normalised once by ``_features`` (lower-case content words, numbers without separators),
+cached by text, so rapidfuzz gets no processor and never re-normalises a passage per claim."""
+
+WEIGHTS: dict[str, float] = {
+    "token_set": 0.30,  # shared vocabulary, order-free: the recall backbone
+    "ratio": 0.10,  # overall similarity: separates a restatement from a subset
+    "length": 0.05,  # a passage far shorter or longer than the claim is rarely its evidence
+    "numbers": 0.20,  # the claim's quantities found in the passage (agreeing or not)
+    "names": 0.15,  # the claim's names (people, places, organisations) in the passage
+    "rare_terms": 0.20,  # idf-weighted share of the claim's terms in the passage
+}
+"""Component weights. Numbers and names carry a third of the score: a passage with the same actors and
+numbers bears on the claim even in other words, and scores above ``Settings.requeue_threshold``."""
+
+CHEAP = ("token_set", "ratio", "length")
+"""Components computed for every FTS hit; the others only for the ``RERANK_DEEP`` best."""
+
+MIN_SCORE = 30.0
+"""Candidates below this are not stored: topical noise that would only pad the list."""
+
+NAME_CUTOFF = 85.0
+"""fuzz.ratio at which two names are the same (Zelensky / Zelenskyy 94, Lin / Jian far below)."""
+
+RELATION_CREDIT = {"agree": 1.0, "approx": 0.85, "conflict": 0.7}
+"""How much a quantity pair counts toward "numbers". A conflict still counts: a passage giving another
+figure for the same thing is exactly what a fact-checker must see (it is flagged, not hidden)."""
+
+TIME_KINDS = frozenset({"date", "time", "year", "duration", "day", "month", "weekday"})
+"""Quantity kinds that only date a report; outlets differ on them without disagreeing on the claim."""
+
+DUPLICATE_PROBES = 4
+"""Longest body passages of a new article searched for near-identical passages elsewhere."""
+
+DUPLICATE_PASSAGE_RATIO = 90.0
+"""fuzz.ratio at which a probe passage counts as copied."""
+
+DUPLICATE_RATIO = 90.0
+"""fuzz.ratio of whole bodies at which an article is a near-copy (a changed byline or credit line
+keeps a copy above 95; two outlets' own stories on one event are far below 60)."""
+
+CLUSTER_LIMIT = 20
+"""Similar claims (FTS over claim text) checked per claim when clustering."""
+
+CLUSTER_WITH_NUMBERS = 50.0
+"""token_set_ratio for two claims with agreeing quantities and shared names to be one claim."""
+
+CLUSTER_WITHOUT_NUMBERS = 80.0
+"""token_set_ratio for two claims without quantities (and shared names) to be one claim."""
+
+SEARCH_MAX_TERMS = 32
+"""Words of a free-text search that reach FTS5 (the rest of a pasted paragraph adds nothing)."""
+
+_QUERY_CHARS = re.compile(r"[^\W_]+")  # what unicode61 keeps as token characters (letters, digits)
+_NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
+_STOPWORDS = frozenset(
+    """a about after against all also an and any are as at be been before being between both but by can
+    could did do does during each for from had has have he her here him his how i if in into is it its
+    just may might more most much no nor not of on once only or other our out over own said same say says
+    she should so some such than that the their them then there these they this those through to told too
+    under until up very was we were what when where which while who whom why will with would you your""".split()
+)
+_NOT_NAMES = _STOPWORDS | frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december according president minister spokesman spokeswoman
+    spokesperson""".split()
+)
+
+
+# --- text features ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """What ranking needs of one text, computed once per distinct text."""
+
+    norm: str  # lower-case content words, numbers without separators: rapidfuzz's input
+    size: int  # content words
+    words: tuple[str, ...]  # distinct lower-case words as FTS5 sees them (for stems and frequencies)
+    names: frozenset[str]  # capitalised words that are not stopwords, lower-cased
+
+
+@lru_cache(maxsize=200_000)
+def _features(text: str) -> _Features:
+    """Normalise a claim or passage for fuzzy scoring and term lookups."""
+    joined = _NUMBER.sub(lambda m: m.group().replace(",", ""), text)
+    content = [w for w in _QUERY_CHARS.findall(joined.lower()) if w not in _STOPWORDS]
+    raw = _QUERY_CHARS.findall(text)
+    words = tuple(dict.fromkeys(w.lower() for w in raw if w.lower() not in _STOPWORDS))
+    names = frozenset(w.lower() for w in raw if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 1)
+    return _Features(" ".join(content), len(content), words, names)
+
+
+@lru_cache(maxsize=200_000)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    """The quantities of a text that say how much (not when), cached by text."""
+    return tuple(q for q in find_quantities(text) if q.kind not in TIME_KINDS)
+
+
+_STEMS: dict[str, tuple[str, ...]] = {}
+_STEMS_MAX = 500_000
+
+
+def _stems(store: Store, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Index terms of each word. The mapping depends only on the tokenizer, so it is cached for the
+    process; unknown words go through the store's tokenizer in one batch."""
+    wanted = list(dict.fromkeys(words))
+    missing = [w for w in wanted if w not in _STEMS]
+    if missing:
+        if len(_STEMS) > _STEMS_MAX:
+            _STEMS.clear()
+        _STEMS.update(store.fts_tokens(missing))
+    return {w: _STEMS.get(w, ()) for w in wanted}
+
+
+def _quote(term: str) -> str:
+    """An FTS5 string literal: whatever it holds, it is a phrase, never an operator."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+# --- corpus statistics for one run ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A passage that may be evidence: id, article, text, and its bm25 when FTS found it."""
+
+    passage_id: int
+    article_id: int
+    text: str
+    bm25: float = 0.0
+
+
+class _Index:
+    """Document frequencies and article flags for one linking run over a store (cheap to build; the
+    frequencies of a run's terms are fetched in batches and kept for the run)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.passages = max(store.passage_count(), 1)
+        self._df: dict[str, int] = {}
+        self._roots: dict[int, int] = {}
+
+    def terms(self, text: str) -> dict[str, str]:
+        """The text's index terms, each with one word that produces it (to quote in a query)."""
+        out: dict[str, str] = {}
+        for word, stems in _stems(self.store, _features(text).words).items():
+            for stem in stems:
+                out.setdefault(stem, word)
+        return out
+
+    def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """Passages containing each term (0 when none)."""
+        wanted = list(dict.fromkeys(stems))
+        missing = [s for s in wanted if s not in self._df]
+        if missing:
+            found = self.store.document_frequencies(missing)
+            self._df.update({s: found.get(s, 0) for s in missing})
+        return {s: self._df[s] for s in wanted}
+
+    def idf(self, df: int) -> float:
+        """Inverse document frequency with the bm25 shape (rarer terms weigh more, never negative)."""
+        return math.log(1.0 + (self.passages - df + 0.5) / (df + 0.5))
+
+    def query(self, text: str, *, own_passage: bool, limit: int = FTS_TERMS) -> str | None:
+        """An FTS5 expression ORing the text's rarest terms, or None when no term can match anything
+        else. With ``own_passage`` a term found in a single passage is skipped: that passage is the
+        text itself, so the term cannot lead anywhere."""
+        terms = self.terms(text)
+        df = self.frequencies(terms)
+        floor = 1 if own_passage else 0
+        usable = sorted((s for s in terms if df[s] > floor), key=lambda s: (df[s], s))[:limit]
+        return " OR ".join(_quote(terms[s]) for s in usable) or None
+
+    def root(self, article_id: int | None) -> int | None:
+        """The original an article is a syndicated copy of (itself when it is no copy)."""
+        if article_id is None:
+            return None
+        if article_id not in self._roots:
+            article = self.store.articles_by_id([article_id]).get(article_id)
+            self._roots[article_id] = article.duplicate_of if article and article.duplicate_of else article_id
+        return self._roots[article_id]
+
+    def load_roots(self, article_ids: Iterable[int]) -> None:
+        """Fetch many articles' syndication roots in one query."""
+        missing = [a for a in dict.fromkeys(article_ids) if a not in self._roots]
+        for aid, article in self.store.articles_by_id(missing).items():
+            self._roots[aid] = article.duplicate_of or aid
+
+
+# --- scoring ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A passage scored against a claim, before it becomes a Candidate."""
+
+    hit: _Hit
+    score: float
+    components: dict[str, float]
+    pairs: tuple[QuantityPair, ...]
+
+
+def _blend(components: dict[str, float]) -> float:
+    """The 0-100 score: the weighted mean of the components that apply."""
+    total = sum(WEIGHTS[k] for k in components)
+    return 100.0 * sum(WEIGHTS[k] * v for k, v in components.items()) / total if total else 0.0
+
+
+def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[dict[str, float]]:
+    """token_set, ratio and length of every hit, in hit order (rapidfuzz over the whole batch)."""
+    norms = [_features(h.text).norm for h in hits]
+    token_set = {
+        i: s for _, s, i in process.extract(claim.norm, norms, scorer=SCORER, processor=PROCESSOR, limit=None)
+    }
+    ratio = {
+        i: s
+        for _, s, i in process.extract(claim.norm, norms, scorer=fuzz.ratio, processor=PROCESSOR, limit=None)
+    }
+    out = []
+    for i, hit in enumerate(hits):
+        size = _features(hit.text).size
+        length = min(size, claim.size) / max(size, claim.size, 1)
+        out.append(
+            {"token_set": token_set.get(i, 0.0) / 100, "ratio": ratio.get(i, 0.0) / 100, "length": length}
+        )
+    return out
+
+
+def _names(claim: _Features, passage: _Features) -> float | None:
+    """Share of the claim's names that the passage also names (fuzzy: spellings vary by outlet)."""
+    if not claim.names:
+        return None
+    others = list(passage.names)
+    found = sum(
+        1
+        for n in claim.names
+        if n in passage.names
+        or (
+            others
+            and process.extractOne(n, others, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF)
+        )
+    )
+    return found / len(claim.names)
+
+
+def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[QuantityPair, ...]]:
+    """How well the passage speaks to the claim's quantities, and the quantity pairs that say so."""
+    claim_qs = _quantities(claim_text)
+    if not claim_qs:
+        return None, ()
+    pairs = tuple(
+        p
+        for p in pair_quantities(list(claim_qs), list(_quantities(passage_text)))
+        if p.relation in RELATION_CREDIT
+    )
+    best: dict[tuple[int, int], float] = {}
+    for p in pairs:
+        key = (p.claim.start, p.claim.end)
+        best[key] = max(best.get(key, 0.0), RELATION_CREDIT[p.relation])
+    return sum(best.values()) / len(claim_qs), pairs
+
+
+def _rare_terms(index: _Index, claim_terms: dict[str, int], passage_text: str) -> float:
+    """idf-weighted share of the claim's terms that the passage contains."""
+    passage_terms = {
+        s for stems in _stems(index.store, _features(passage_text).words).values() for s in stems
+    }
+    weights = {s: index.idf(df) for s, df in claim_terms.items()}
+    total = sum(weights.values())
+    return sum(w for s, w in weights.items() if s in passage_terms) / total if total else 0.0
+
+
+def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | None = None) -> list[_Scored]:
+    """Score hits against a claim, best first. Every hit gets the cheap components; the ``deep`` best
+    of them (plus the ``BM25_KEEP`` first hits) also get numbers, names and rare terms."""
+    claim = _features(claim_text)
+    cheap = _cheap(claim, hits)
+    order = sorted(range(len(hits)), key=lambda i: (-_blend(cheap[i]), hits[i].passage_id))
+    chosen = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
+    claim_terms = index.frequencies(index.terms(claim_text))
+    scored = []
+    for i in chosen:
+        hit = hits[i]
+        components = dict(cheap[i])
+        numbers, pairs = _numbers(claim_text, hit.text)
+        names = _names(claim, _features(hit.text))
+        if numbers is not None:
+            components["numbers"] = numbers
+        if names is not None:
+            components["names"] = names
+        components["rare_terms"] = _rare_terms(index, claim_terms, hit.text)
+        rounded = {k: round(v, 3) for k, v in components.items()}
+        scored.append(_Scored(hit, round(_blend(components), 1), rounded, pairs))
+    scored.sort(key=lambda s: (-s.score, s.hit.passage_id))
+    return scored
+
+
+def _pair_dict(pair: QuantityPair) -> dict[str, str]:
+    """A quantity comparison as stored with a candidate (and shown by the review screen)."""
+    return {
+        "claim": pair.claim.text,
+        "evidence": pair.evidence.text,
+        "claim_label": pair.claim.label(),
+        "evidence_label": pair.evidence.label(),
+        "relation": pair.relation,
+        "reason": pair.reason,
+    }
+
+
+def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int) -> list[Candidate]:
+    """The best ``limit`` scored passages above ``MIN_SCORE`` as ranked candidates."""
+    kept = [s for s in scored if s.score >= MIN_SCORE][:limit]
+    index.load_roots([s.hit.article_id for s in kept] + ([claim.article_id] if claim.article_id else []))
+    root = index.root(claim.article_id)
+    return [
+        Candidate(
+            claim_id=claim.id,
+            passage_id=s.hit.passage_id,
+            rank=rank,
+            score=s.score,
+            components=s.components,
+            quantities=[_pair_dict(p) for p in s.pairs],
+            syndicated=root is not None and index.root(s.hit.article_id) == root,
+        )
+        for rank, s in enumerate(kept, start=1)
+    ]
+
+
+def _rank(
+    index: _Index, claim: Claim, settings: Settings, exclude_article_ids: Sequence[int]
+) -> list[Candidate]:
+    """A claim's best candidates among passages of other articles (see the module docstring)."""
+    query = index.query(claim.text, own_passage=claim.article_id is not None)
+    if query is None:
+        return []
+    exclude = list(dict.fromkeys([*exclude_article_ids, *([claim.article_id] if claim.article_id else [])]))
+    rows = index.store.evidence_hits(query, limit=FTS_LIMIT, exclude_article_ids=exclude)
+    hits = [_Hit(*row) for row in rows]
+    return _candidates(
+        index, claim, _score(index, claim.text, hits, deep=RERANK_DEEP), settings.candidates_stored
+    )
+
+
+# --- public API: linking ----------------------------------------------------------------------------
+
+
+def rank_candidates(
+    store: Store, claim: Claim, *, settings: Settings, exclude_article_ids: Sequence[int] = ()
+) -> list[Candidate]:
+    """The claim's best evidence candidates, best first, at most ``settings.candidates_stored``: current,
+    non-boilerplate passages of other articles (and not of ``exclude_article_ids``). Stores nothing."""
+    return _rank(_Index(store), claim, settings, exclude_article_ids)
+
+
+def link_claims(store: Store, claim_ids: Sequence[int], settings: Settings) -> None:
+    """(Re)compute and store the candidates of these claims (superseded claims are left alone)."""
+    index = _Index(store)
+    claims = store.claims(ids=list(claim_ids))
+    store.set_candidates({c.id: _rank(index, c, settings, ()) for c in claims})
+
+
+def link_new_article(store: Store, article: Article, settings: Settings) -> dict[int, list[Candidate]]:
+    """Link a newly stored article both ways; call after its passages and claims are stored.
+
+    Its own claims are ranked against every other article. Its passages are matched (through the
+    claim index) against existing claims of other articles and merged into their stored candidates,
+    keeping the best ``settings.candidates_stored``; candidates in superseded articles are dropped
+    from the claims touched. Returns ``{existing claim id: [candidates from this article that made
+    its list]}`` so the caller can decide re-queues. The work depends on the new article only."""
+    index = _Index(store)
+    own = store.claims(article_id=article.id)
+    written: dict[int, list[Candidate]] = {c.id: _rank(index, c, settings, ()) for c in own}
+    merged, fresh = _merge_new_passages(index, store.article(article.id), settings)
+    written.update(merged)
+    store.set_candidates(written)
+    return fresh
+
+
+def _reverse_hits(index: _Index, article: Article) -> tuple[dict[int, Claim], dict[int, list[_Hit]]]:
+    """Existing claims of other articles that the new article's passages may bear on, each with the
+    new passages that found it (FTS over claim text with each passage's rarest terms)."""
+    store = index.store
+    found: dict[int, list[_Hit]] = {}
+    for p in store.passages(article.id):
+        if p.boilerplate:
+            continue
+        query = index.query(p.text, own_passage=True)
+        if query is None:
+            continue
+        for claim_id, _, _ in store.claim_hits(
+            query, limit=CLUSTER_LIMIT * 2, exclude_article_ids=[article.id]
+        ):
+            found.setdefault(claim_id, []).append(_Hit(p.id, article.id, p.text))
+    claims = {c.id: c for c in store.claims(ids=list(found))}
+    return claims, {k: v for k, v in found.items() if k in claims}
+
+
+def _merge_new_passages(
+    index: _Index, article: Article, settings: Settings
+) -> tuple[dict[int, list[Candidate]], dict[int, list[Candidate]]]:
+    """New candidate lists for the existing claims the article touches, and the new-article candidates
+    that made each list. Claims whose list would not change are left out of both."""
+    store = index.store
+    claims, hits = _reverse_hits(index, article)
+    stale = _stale_claims(store, article)
+    claims.update({c.id: c for c in store.claims(ids=[i for i in stale if i not in claims])})
+    existing = store.candidates_for(list(claims))
+    live = _live_passages(store, [c.passage_id for cands in existing.values() for c in cands])
+    merged: dict[int, list[Candidate]] = {}
+    fresh: dict[int, list[Candidate]] = {}
+    for claim_id, claim in claims.items():
+        new = _candidates(
+            index, claim, _score(index, claim.text, hits.get(claim_id, [])), settings.candidates_stored
+        )
+        old = [c for c in existing[claim_id] if c.passage_id in live]
+        best = sorted([*old, *new], key=lambda c: (-c.score, c.passage_id))[: settings.candidates_stored]
+        if [(c.passage_id, c.score) for c in best] == [(c.passage_id, c.score) for c in existing[claim_id]]:
+            continue
+        merged[claim_id] = [c.model_copy(update={"rank": r}) for r, c in enumerate(best, start=1)]
+        kept = [c for c in merged[claim_id] if c.passage_id in {n.passage_id for n in new}]
+        if kept:
+            fresh[claim_id] = kept
+    return merged, fresh
+
+
+def _stale_claims(store: Store, article: Article) -> list[int]:
+    """Claims holding candidates in the earlier version of this article (now superseded)."""
+    if article.version <= 1:
+        return []
+    earlier = store.article_version(article.path, article.version - 1)
+    return store.claims_citing_article(earlier.id) if earlier else []
+
+
+def _live_passages(store: Store, passage_ids: Sequence[int]) -> set[int]:
+    """Those of the passages whose article is current (not superseded)."""
+    passages = store.passages_by_id(passage_ids)
+    articles = store.articles_by_id({p.article_id for p in passages.values()})
+    return {
+        pid
+        for pid, p in passages.items()
+        if p.article_id in articles and not articles[p.article_id].superseded
+    }
+
+
+# --- public API: syndication ------------------------------------------------------------------------
+
+
+def _body(passages: Sequence[Passage]) -> str:
+    """An article's body as one normalised string (headlines, headings and boilerplate left out, so a
+    changed byline, credit or headline does not hide a copy)."""
+    return " ".join(_features(p.text).norm for p in passages if p.kind == "body")
+
+
+def find_duplicates(store: Store, article: Article) -> int | None:
+    """The earlier article this one is a near-copy of (syndication), recorded with
+    ``store.mark_duplicate``; None when it is original. Earlier versions of the same file are not
+    copies (they are superseded). Its longest body passages are looked up through FTS, and only the
+    articles they point at are compared whole, so the cost does not grow with the corpus."""
+    passages = store.passages(article.id)
+    body = [p for p in passages if p.kind == "body"]
+    if not body:
+        return None
+    index = _Index(store)
+    votes: dict[int, int] = {}
+    for probe in sorted(body, key=lambda p: (-len(p.text), p.id))[:DUPLICATE_PROBES]:
+        query = index.query(probe.text, own_passage=True)
+        if query is None:
+            continue
+        for _, other, text, _ in store.evidence_hits(query, limit=5, exclude_article_ids=[article.id]):
+            if other < article.id and fuzz.ratio(
+                _features(probe.text).norm, _features(text).norm, score_cutoff=DUPLICATE_PASSAGE_RATIO
+            ):
+                votes[other] = votes.get(other, 0) + 1
+    mine = _body(passages)
+    needed = max(1, min(len(body), DUPLICATE_PROBES) // 2)
+    for other in sorted(a for a, n in votes.items() if n >= needed):
+        if fuzz.ratio(mine, _body(store.passages(other)), score_cutoff=DUPLICATE_RATIO):
+            root = index.root(other) or other
+            store.mark_duplicate(article.id, root)
+            return root
+    return None
+
+
+# --- public API: clusters ---------------------------------------------------------------------------
+
+
+def _same_claim(a: str, b: str) -> bool:
+    """Two claims say the same thing: near-identical words, the same names and, when they quantify,
+    agreeing numbers (155 and 168 Chinese citizens are two claims, however alike the sentences)."""
+    fa, fb = _features(a), _features(b)
+    if fa.names and fb.names and (_names(fa, fb) or 0.0) == 0.0:
+        return False
+    qa, qb = _quantities(a), _quantities(b)
+    similarity = SCORER(fa.norm, fb.norm, processor=PROCESSOR)
+    if not qa and not qb:
+        return similarity >= CLUSTER_WITHOUT_NUMBERS
+    relations = {p.relation for p in pair_quantities(list(qa), list(qb))}
+    agreeing = bool(relations & {"agree", "approx"})
+    return agreeing and "conflict" not in relations and similarity >= CLUSTER_WITH_NUMBERS
+
+
+def _similar_claims(index: _Index, claim: Claim) -> list[int]:
+    """Ids of current claims in other articles that say the same as this one."""
+    query = index.query(claim.text, own_passage=claim.article_id is not None)
+    if query is None:
+        return []
+    exclude = [claim.article_id] if claim.article_id is not None else []
+    hits = index.store.claim_hits(query, limit=CLUSTER_LIMIT, exclude_article_ids=exclude)
+    return [cid for cid, _, text in hits if cid != claim.id and _same_claim(claim.text, text)]
+
+
+def cluster_claims(store: Store, claim_ids: Sequence[int]) -> None:
+    """Give claims that several sources make one ``cluster_id`` ("also reported by"), joining and
+    merging existing clusters. A cluster's id is the smallest claim id ever in it, so existing
+    clusters keep their id when a new source joins. Claims reported once stay unclustered."""
+    index = _Index(store)
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for claim in store.claims(ids=list(claim_ids)):
+        for other in _similar_claims(index, claim):
+            a, b = find(claim.id), find(other)
+            parent[max(a, b)] = min(a, b)
+    if parent:
+        _store_clusters(store, {x: find(x) for x in parent})
+
+
+def _store_clusters(store: Store, component: dict[int, int]) -> None:
+    """Write cluster ids for linked claims, folding in the clusters they already belonged to."""
+    groups: dict[int, set[int]] = {}
+    for claim_id, root in component.items():
+        groups.setdefault(root, set()).add(claim_id)
+    current = {c.id: c.cluster_id for c in store.claims(ids=list(component))}
+    with store.write():
+        for members in groups.values():
+            old = {k for m in members if (k := current.get(m)) is not None}
+            everyone = members | {m for k in old for m in store.cluster_member_ids(k)}
+            cluster_id = min(everyone | old)
+            store.set_cluster(sorted(m for m in everyone if current.get(m) != cluster_id), cluster_id)
+
+
+def also_reported_by(store: Store, claim: Claim) -> list[Claim]:
+    """The other current claims in this claim's cluster (the same claim made by other sources)."""
+    if claim.cluster_id is None:
+        return []
+    return [c for c in store.claims(ids=store.cluster_member_ids(claim.cluster_id)) if c.id != claim.id]
+
+
+# --- public API: free-text search -------------------------------------------------------------------
+
+
+def _search_query(text: str, joiner: str) -> str | None:
+    """User text as a safe FTS5 expression: its words, each quoted (so AND, NEAR(, * and quotes are
+    plain words), joined by ``joiner``; None when nothing searchable is left."""
+    words = list(dict.fromkeys(w.lower() for w in _QUERY_CHARS.findall(text)))[:SEARCH_MAX_TERMS]
+    return joiner.join(_quote(w) for w in words) or None
+
+
+def search_evidence(
+    store: Store, query: str, *, limit: int = 50, exclude_article_ids: Sequence[int] = ()
+) -> list[tuple[Passage, float]]:
+    """Passages matching what a reviewer typed, best first, with a 0-100 score (share of the words
+    found, and bm25 relative to the best hit). Every word must match; when nothing has them all, any
+    word may. Never raises on odd input: words are quoted, everything else is dropped."""
+    rows: list[tuple[int, int, str, float]] = []
+    for joiner in (" AND ", " OR "):
+        expression = _search_query(query, joiner)
+        if expression is None:
+            return []
+        try:
+            rows = store.evidence_hits(expression, limit=limit, exclude_article_ids=list(exclude_article_ids))
+        except StoreError:  # cannot happen with quoted words; an empty result is the safe answer
+            return []
+        if rows:
+            break
+    if not rows:
+        return []
+    words = set(_features(query).words) or set(_QUERY_CHARS.findall(query.lower()))
+    best = min(r[3] for r in rows) or -1.0
+    passages = store.passages_by_id(r[0] for r in rows)
+    out = []
+    for pid, _, text, bm25 in rows:
+        found = len(words & set(_features(text).words)) / len(words) if words else 0.0
+        out.append((passages[pid], round(100 * (0.5 * found + 0.5 * (bm25 / best if best else 0.0)), 1)))
+    out.sort(key=lambda item: (-item[1], item[0].id))
+    return out

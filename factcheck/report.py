@@ -24,16 +24,21 @@ from factcheck.queue import parse_verdict
 from factcheck.storage import Store
 
 __all__ = [
+    "BEST_RATING",
     "CLAIMREVIEW_RATINGS",
     "CONFLICT_RELATIONS",
     "CSV_COLUMNS",
     "FORMATS",
+    "WORST_RATING",
     "Comparison",
+    "Rating",
     "ReportData",
+    "claim_anchor",
     "claim_obj",
     "collect",
     "comparisons",
     "filter_data",
+    "parse_since",
     "render",
     "render_claimreview",
     "render_csv",

@@ -68,6 +68,7 @@ PRIOR_GRID = (300.0, 3000.0)
 MIN_DF_GRID = (20,)
 EPOCHS = 15
 RATE = 0.1
+RECALL_MARGIN = 0.02  # about two of the ~100 check-worthy sample passages
 CV_SLACK = 0.005  # CV MAP differences smaller than this are noise between settings
 KEEP = 0.005  # word weights smaller than this are dropped from the shipped file
 
@@ -167,8 +168,12 @@ def sample_check(weights: Vector) -> dict[str, float]:
 
 
 def passes(sample: dict[str, float]) -> bool:
-    """Sample targets: precision >= 0.90, recall >= 0.95, no boilerplate."""
-    return sample["precision"] >= 0.90 and sample["recall"] >= 0.95 and sample["boilerplate"] == 0
+    """Sample targets with a margin: precision >= 0.90, recall >= 0.95 + RECALL_MARGIN, no boilerplate.
+
+    Why a margin: a model that meets recall 0.95 exactly fails the target on the next small change
+    elsewhere (the quantity parser, the segmenter); two passages of slack keep the test meaningful."""
+    recall_ok = sample["recall"] >= 0.95 + RECALL_MARGIN
+    return sample["precision"] >= 0.90 and recall_ok and sample["boilerplate"] == 0
 
 
 def choose(lines: list[Line], rows: list[Vector]) -> tuple[float, float, int, float]:

@@ -162,7 +162,7 @@ _COMPARISON = re.compile(
     r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|(?<!at )most|(?<!at )least|"
     r"fewest|record|unprecedented|more\s+than|less\s+than|fewer\s+than|twice|double|doubled|tripled|"
     r"half|unlike|compared\s+(?:with|to)|since\s+(?:19|20)\d\d|ever|increase[sd]?|decrease[sd]?|"
-    r"r[io]se|fell|dropped|grew|[a-z]{3,}iest)\b"
+    r"r[io]se|fell|dropped|grew|[a-z]{3,}iest|[a-z]{2,}er\s+than|worse|better)\b"
 )
 _QUESTION = re.compile(r"\?[\s”\"’')\]]*$")
 # Matched against the lower-cased passage with straight apostrophes.
@@ -186,7 +186,7 @@ _TIME_GATE = _TIME_WORDS | _wordset(
 _COMPARISON_GATE = _wordset(
     """first only largest biggest highest lowest smallest greatest fastest worst best most least fewest record
     unprecedented than twice double doubled tripled half unlike compared since ever increase increases
-    increased decrease decreases decreased rise rose fell dropped grew"""
+    increased decrease decreases decreased rise rose fell dropped grew worse better"""
 )
 _OPINION_GATE = _wordset(
     "think believe feel hope guess suppose wish want love like trust expect view opinion sure confident "

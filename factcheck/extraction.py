@@ -121,7 +121,8 @@ _ADVERBS = (
 _NAME_RUN_RE = re.compile(_NAME_RUN)
 # "Lin Jian said", "Ukrainian President Volodymyr Zelensky has announced", "the foreign minister said".
 _SPEAKER_FIRST = re.compile(
-    rf"(?P<who>(?:{_NAME_TOKEN}[’']s\s+)?{_NAME_RUN}|\b[Tt]he\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(_SPEAKER_NOUNS.split())})s?)"
+    rf"(?P<who>(?:{_NAME_TOKEN}[’']s\s+)?{_NAME_RUN}"
+    rf"|\b[Tt]he\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(_SPEAKER_NOUNS.split())})s?)"
     rf"{_ADVERBS}\s+(?P<verb>{_VERB})\b"
 )
 # Inverted attribution after a quote or a comma: "..., said Foreign Ministry spokesman Lin Jian when".
@@ -139,8 +140,9 @@ _PRONOUN_SAID = re.compile(rf"(?:[,”\"’]\s*|\b)(?P<who>[Hh]e|[Ss]he|[Tt]hey)
 _HEARSAY = _wordset("reportedly allegedly purportedly")
 _OUTLET_REPORTED = re.compile(rf"(?P<who>{_NAME_RUN})\s+(?:[a-z]+\s+){{0,2}}(?:reported|said in a report)\b")
 _FRAGMENT = re.compile(
-    rf"^[\s“”\"‘’']*(?:(?:{_NAME_RUN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Tt]he\s+\w+(?:\s+\w+)?){_ADVERBS}\s+"
-    rf"(?:{_VERB})|(?:{_VERB})\s+{_NAME_RUN})(?:\s+(?:reporters|journalists|the\s+\w+))?[\s.,!;:“”\"‘’']*$"
+    rf"^[\s“”\"‘’']*(?:(?:{_NAME_RUN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Tt]he\s+\w+(?:\s+\w+)?)"
+    rf"{_ADVERBS}\s+(?:{_VERB})|(?:{_VERB})\s+{_NAME_RUN})"
+    rf"(?:\s+(?:reporters|journalists|the\s+\w+))?[\s.,!;:“”\"‘’']*$"
 )
 _PLACE = re.compile(
     rf"\b(?:in|at|from|near|into|across|outside|inside|on)\s+(?:the\s+)?(?P<place>{_NAME_RUN}"
@@ -148,7 +150,8 @@ _PLACE = re.compile(
 )
 _CAP_MONTHS = [m.capitalize() for m in _MONTHS.split()]
 _TIME = re.compile(
-    rf"\b(?:{'|'.join(w.capitalize() for w in _WEEKDAYS.split())}|(?:{'|'.join(_CAP_MONTHS)})\.?\s+\d{{1,2}}\b"
+    rf"\b(?:{'|'.join(w.capitalize() for w in _WEEKDAYS.split())}"
+    rf"|(?:{'|'.join(_CAP_MONTHS)})\.?\s+\d{{1,2}}\b"
     rf"|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ff]rom|[Oo]f|[Ll]ast|[Ee]arly|[Ll]ate|[Mm]id-?)\s+"
     rf"(?:{'|'.join(_CAP_MONTHS[:12])})\b"
     r"|(?:19|20)\d\d\b|(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Pp]revious)\s+"
@@ -159,8 +162,9 @@ _TIME = re.compile(
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 _IRREGULAR_PAST_SET = _wordset(_IRREGULAR_PAST)
 _COMPARISON = re.compile(
-    r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|(?<!at )most|(?<!at )least|"
-    r"fewest|record|unprecedented|more\s+than|less\s+than|fewer\s+than|twice|double|doubled|tripled|"
+    r"\b(?:first|only|largest|biggest|highest|lowest|smallest|greatest|fastest|worst|best|"
+    r"(?<!at )most|(?<!at )least|fewest|record|unprecedented|more\s+than|less\s+than|fewer\s+than|"
+    r"twice|double|doubled|tripled|"
     r"half|unlike|compared\s+(?:with|to)|since\s+(?:19|20)\d\d|ever|increase[sd]?|decrease[sd]?|"
     r"r[io]se|fell|dropped|grew|[a-z]{3,}iest|[a-z]{2,}er\s+than|worse|better)\b"
 )
@@ -594,8 +598,9 @@ def _groups(text: str, body: Sequence[Span]) -> Iterator[tuple[int, int]]:
     """(start, end) of candidate claims: single passages, or adjacent passages of one paragraph merged
     when a quotation runs on into its attribution or a bare attribution fragment follows the quote.
 
-    Why merge at all: "“...” / “... ,” he said." or "“...” Zelensky added." is one statement by one
-    speaker; scoring the halves separately loses the speaker on one side and the content on the other.
+    Why merge at all: "“...” / “... ,” he said." or "“...” Zelensky added." is one statement by
+    one speaker; scoring the halves separately loses the speaker on one side and the content on the
+    other.
     Paragraphs never merge: a new line is a new statement in every source we have seen."""
     i = 0
     while i < len(body):

@@ -49,13 +49,14 @@ def process_article(store: Store, article: Article, settings: Settings) -> Artic
 def requeue_for_new_evidence(
     store: Store, article: Article, new_evidence: dict[int, list[Candidate]], settings: Settings
 ) -> list[int]:
-    """Re-queue decided claims that the new article gives a strong candidate, supporting or contradicting
-    (score >= ``settings.requeue_threshold``); a loose topical overlap scores below it, and a syndicated
-    copy is not new evidence. Pending claims simply gained the candidates. Returns the re-queued ids."""
+    """Re-queue decided claims that the new article gives a strong candidate, supporting or contradicting:
+    a score of at least ``settings.requeue_threshold``, or ``requeue_conflict_threshold`` when its numbers
+    contradict the claim's. A loose topical overlap scores below both, and a syndicated copy is not new
+    evidence. Pending claims simply gained the candidates. Returns the re-queued ids."""
     strong = {
         claim_id: best
         for claim_id, cands in new_evidence.items()
-        if (best := _best_independent(cands)) is not None and best.score >= settings.requeue_threshold
+        if (best := _strongest(cands, settings)) is not None
     }
     if not strong:
         return []
@@ -83,9 +84,17 @@ def requeue_for_new_evidence(
     return requeued
 
 
-def _best_independent(candidates: Sequence[Candidate]) -> Candidate | None:
-    independent = [c for c in candidates if not c.syndicated]
-    return max(independent, key=lambda c: c.score) if independent else None
+def _strongest(candidates: Sequence[Candidate], settings: Settings) -> Candidate | None:
+    """The best independent candidate that is strong enough to reopen a decision, if any."""
+    strong = [c for c in candidates if not c.syndicated and _is_strong(c, settings)]
+    return max(strong, key=lambda c: c.score) if strong else None
+
+
+def _is_strong(candidate: Candidate, settings: Settings) -> bool:
+    if candidate.score >= settings.requeue_threshold:
+        return True
+    conflicting = any(q.get("relation") == "conflict" for q in candidate.quantities)
+    return conflicting and candidate.score >= settings.requeue_conflict_threshold
 
 
 def add_manual_claims(

@@ -24,11 +24,15 @@ class Settings(BaseModel):
     candidates_stored: int = Field(default=20, ge=1, le=100)
     """Evidence candidates stored per claim (the TUI can page further than it shows)."""
 
-    requeue_threshold: float = Field(default=70.0, ge=0.0, le=100.0)
+    requeue_threshold: float = Field(default=60.0, ge=0.0, le=100.0)
     """Minimum candidate score (0-100) from a newly ingested source that re-queues a decided claim.
 
-    A loose topical overlap scores well below this; a passage that restates or contradicts the claim
-    (same actors and numbers) scores above it."""
+    On the samples, passages that restate a claim (same actors, same numbers) score 60-80 and loose
+    topical neighbours (same story, different fact) 40-55; see docs/BENCHMARKS.md, "Re-queue"."""
+
+    requeue_conflict_threshold: float = Field(default=40.0, ge=0.0, le=100.0)
+    """Lower bar for a candidate whose numbers contradict the claim's (a paired quantity in conflict):
+    a contradiction matters even when the wording differs ("$3,530" against "30,000 rubles")."""
 
     lease_minutes: float = Field(default=10.0, gt=0)
     """How long a claim handed to a reviewer stays theirs without activity."""

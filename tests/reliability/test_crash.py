@@ -11,8 +11,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reliability_support import HELPERS, build_queue, fingerprint
+from reliability_support import HELPERS, build_queue, fingerprint, needs_cli
 
+from factcheck.ingest import ingest_paths
 from factcheck.models import ClaimStatus, EventKind
 from factcheck.queue import Reviewer, expire_leases, replay
 from factcheck.settings import Settings
@@ -140,3 +141,46 @@ def test_a_short_lease_of_a_killed_reviewer_runs_out_in_real_time(tmp_path: Path
         assert store.history(held)[-1].detail == {"reason": "lease expired"}
         got = Reviewer(store, "rescuer", Settings(lease_minutes=lease_minutes)).next()
         assert got is not None and got.id == held
+
+
+def _claims_by_article(store: Store) -> dict[str, list[tuple[str, int]]]:
+    """Each article's claims, with how many evidence candidates each has."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for article in store.articles():
+        claims = store.claims(article_id=article.id)
+        candidates = store.candidates_for([c.id for c in claims])
+        out[article.path] = [(c.text, len(candidates[c.id])) for c in claims]
+    return out
+
+
+@needs_cli
+def test_ingest_killed_mid_article_loses_nothing_on_the_next_scan(tmp_path: Path, sample_dir: Path) -> None:
+    """Kill an ingest while it extracts claims and links evidence for an article; the next scan must end
+    exactly where an uninterrupted ingest ends: every article with all its claims and candidates."""
+    from factcheck.pipeline import process_article
+
+    with Store(tmp_path / "clean.db") as store:
+        ingest_paths(store, [sample_dir], after_article=process_article, base=tmp_path)
+        expected = _claims_by_article(store)
+    assert sum(len(v) for v in expected.values()) > 20
+    rng = random.Random(SEED)
+    db = tmp_path / "queue.db"
+    for round_no in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, str(HELPERS / "ingest_folder.py"), str(db), str(sample_dir), "--pipeline"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        # Let it start on the (round + 2)-th file, then kill it a moment later: inside that article.
+        seen = b""
+        while seen.count(b"FILE ") < round_no + 2:
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            assert line, proc.communicate()[1].decode()
+            seen += line
+        time.sleep(rng.uniform(0.0, 0.15))
+        _kill(proc, seen)
+        assert fingerprint(db)["integrity"] == "ok"
+    with Store(db) as store:
+        report = ingest_paths(store, [sample_dir], after_article=process_article, base=tmp_path)
+        assert report.ok
+        assert _claims_by_article(store) == expected

@@ -62,7 +62,7 @@ RERANK_DEEP = 40
 """How many of the reranked hits get the costly components (quantities, fuzzy names, term weights):
 twice the candidates we store, so a passage that the deep components promote is still in reach."""
 
-BM25_KEEP = 10
+BM25_KEEP = 20
 """The best bm25 hits always get the deep components too, whatever their fuzzy score (a passage that
 shares the claim's rarest terms in other words must not be lost to the cheap stage)."""
 
@@ -75,21 +75,37 @@ PROCESSOR = None
 cached by text, so rapidfuzz gets no processor and never re-normalises a passage per claim."""
 
 WEIGHTS: dict[str, float] = {
-    "token_set": 0.30,  # shared vocabulary, order-free: the recall backbone
-    "ratio": 0.10,  # overall similarity: separates a restatement from a subset
+    "terms": 0.30,  # idf-weighted cosine of the two texts' terms: rare shared words weigh most
+    "numbers": 0.25,  # the claim's quantities found in the passage (agreeing or not)
+    "token_set": 0.15,  # shared vocabulary, order-free: the product owner's recall backbone
+    "phrases": 0.10,  # the claim's adjacent word pairs ("armed conflict", "constructive role") in the passage
+    "names": 0.10,  # the claim's names (people, places, organisations) in the passage
+    "ratio": 0.05,  # overall similarity: separates a restatement from a mere subset
     "length": 0.05,  # a passage far shorter or longer than the claim is rarely its evidence
-    "numbers": 0.20,  # the claim's quantities found in the passage (agreeing or not)
-    "names": 0.15,  # the claim's names (people, places, organisations) in the passage
-    "rare_terms": 0.20,  # idf-weighted share of the claim's terms in the passage
 }
-"""Component weights. Numbers and names carry a third of the score: a passage with the same actors and
-numbers bears on the claim even in other words, and scores above ``Settings.requeue_threshold``."""
+"""Component weights, set by measurement on the labelled samples (docs/BENCHMARKS.md): in a corpus
+where every article covers the same story, idf-weighted term overlap and quantities separate evidence
+from topical noise best; token_set_ratio alone ranks whole paragraphs of shared topic words first."""
 
 CHEAP = ("token_set", "ratio", "length")
-"""Components computed for every FTS hit; the others only for the ``RERANK_DEEP`` best."""
+"""Components computed for every FTS hit (rapidfuzz over the batch); the others only for the
+``RERANK_DEEP`` best by these and the ``BM25_KEEP`` best by bm25."""
 
-MIN_SCORE = 30.0
-"""Candidates below this are not stored: topical noise that would only pad the list."""
+LENGTH_SLACK = 2.0
+"""The length component is 1 until one text has twice the content words of the other, then falls in
+proportion: a penalty for a fragment or a whole paragraph, not a reward for equal length."""
+
+SCORE_FLOOR = 0.15
+SCORE_CEILING = 0.55
+"""The blend (0-1) maps linearly onto the 0-100 score between these. Measured on the labelled samples
+(docs/BENCHMARKS.md): two outlets restating one fact never share all their words, so labelled evidence
+blends at 0.25-0.53 (median 0.40) while unrelated passages of the same story sit at 0.14-0.26 (99% below
+0.36). Stretched, a loose topical overlap scores under ~50 and a restatement or contradiction with the
+same actors and figures reaches the re-queue threshold (``Settings.requeue_threshold``, 70)."""
+
+MIN_SCORE = 15.0
+"""Candidates below this (a blend under 0.21, below the median of unrelated passages of the same story)
+are not stored: topical noise that would only pad the list."""
 
 NAME_CUTOFF = 85.0
 """fuzz.ratio at which two names are the same (Zelensky / Zelenskyy 94, Lin / Jian far below)."""
@@ -98,8 +114,19 @@ RELATION_CREDIT = {"agree": 1.0, "approx": 0.85, "conflict": 0.7}
 """How much a quantity pair counts toward "numbers". A conflict still counts: a passage giving another
 figure for the same thing is exactly what a fact-checker must see (it is flagged, not hidden)."""
 
-TIME_KINDS = frozenset({"date", "time", "year", "duration", "day", "month", "weekday"})
-"""Quantity kinds that only date a report; outlets differ on them without disagreeing on the claim."""
+NUMBERS_NEUTRAL = False
+"""A passage without any quantity comparable to the claim's is neither rewarded nor punished on numbers
+(the claim's figure may be incidental: "in the three-year war"); one that gives a comparable figure,
+agreeing or not, is rewarded."""
+
+SMALL_COUNT = 10
+SMALL_COUNT_WEIGHT = 0.3
+"""A count of ten or less ("two captured", "six Chinese") weighs 0.3 in "numbers": agreeing on it says
+little on its own, while a claim that only counts to two still gets some credit for the match."""
+
+MEASURE_KINDS = frozenset({"count", "money", "percent", "duration", "age"})
+"""Quantity kinds that say how much. Years, dates and ordinals only date or label a report ("on
+Wednesday", "the 71st regiment"); outlets differ on them without disagreeing on the claim."""
 
 DUPLICATE_PROBES = 4
 """Longest body passages of a new article searched for near-identical passages elsewhere."""
@@ -123,20 +150,78 @@ CLUSTER_WITHOUT_NUMBERS = 80.0
 SEARCH_MAX_TERMS = 32
 """Words of a free-text search that reach FTS5 (the rest of a pasted paragraph adds nothing)."""
 
+
+def _wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal, as a set."""
+    return frozenset(text.split())
+
+
 _QUERY_CHARS = re.compile(r"[^\W_]+")  # what unicode61 keeps as token characters (letters, digits)
 _NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
-_STOPWORDS = frozenset(
+_STOPWORDS = _wordset(
     """a about after against all also an and any are as at be been before being between both but by can
     could did do does during each for from had has have he her here him his how i if in into is it its
     just may might more most much no nor not of on once only or other our out over own said same say says
     she should so some such than that the their them then there these they this those through to told too
-    under until up very was we were what when where which while who whom why will with would you your""".split()
+    under until up very was we were what when where which while who whom why will with would you your"""
 )
-_NOT_NAMES = _STOPWORDS | frozenset(
+_NOT_NAMES = _STOPWORDS | _wordset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december according president minister spokesman spokeswoman
-    spokesperson""".split()
+    spokesperson"""
 )
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "russia": ("russian", "russians", "moscow", "kremlin"),
+    "china": ("chinese", "beijing"),
+    "ukraine": ("ukrainian", "ukrainians", "kyiv", "kiev"),
+    "usa": ("united states", "u.s.", "american", "americans", "washington", "white house"),
+    "britain": ("united kingdom", "u.k.", "british", "london", "downing street"),
+    "france": ("french", "paris", "elysee"),
+    "germany": ("german", "germans", "berlin"),
+    "northkorea": ("north korea", "north korean", "north koreans", "pyongyang"),
+    "southkorea": ("south korea", "south korean", "south koreans", "seoul"),
+    "japan": ("japanese", "tokyo"),
+    "india": ("indian", "indians", "new delhi"),
+    "iran": ("iranian", "iranians", "tehran"),
+    "israel": ("israeli", "israelis"),
+    "turkey": ("turkish", "ankara"),
+    "poland": ("polish", "warsaw"),
+    "belarus": ("belarusian", "minsk"),
+    "eu": ("european union", "brussels"),
+    "un": ("united nations", "u.n."),
+}
+"""Country, capital, government and demonym read as one name: news writes "Beijing" for the Chinese
+government and "Moscow" for Russia, and a restatement in another outlet often swaps one for the other."""
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "citizens": ("nationals",),
+    "soldiers": ("troops", "fighters", "servicemen"),
+    "captured": ("capture", "captive", "captives", "prisoner", "prisoners", "pow", "pows"),
+    "recruited": ("enlisted", "enlist", "enlisting"),
+    "rejected": ("denied", "dismissed", "objected"),
+    "killed": ("dead", "died", "deaths"),
+    "wounded": ("injured", "hurt"),
+    "arrested": ("detained",),
+}
+"""A few near-universal newsroom paraphrases, kept small on purpose (a long list drifts into meaning
+changes); porter stemming already joins "recruit", "recruited" and "recruitment"."""
+
+
+def _alias_maps() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for the multi-word aliases and a word map for the rest."""
+    canonical = {v: k for table in (ALIASES, SYNONYMS) for k, vs in table.items() for v in vs}
+    phrases = sorted((v for v in canonical if not v.isalnum()), key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v) for v in phrases) + r")(?!\w)")
+    return pattern, canonical
+
+
+_ALIAS_PHRASE, _CANONICAL = _alias_maps()
+
+
+def _canonical_text(text: str) -> str:
+    """Lower-cased text with multi-word aliases ("united states", "u.s.") as their one-word name."""
+    return _ALIAS_PHRASE.sub(lambda m: _CANONICAL[m.group()], text.lower())
 
 
 # --- text features ----------------------------------------------------------------------------------
@@ -146,31 +231,38 @@ _NOT_NAMES = _STOPWORDS | frozenset(
 class _Features:
     """What ranking needs of one text, computed once per distinct text."""
 
-    norm: str  # lower-case content words, numbers without separators: rapidfuzz's input
+    norm: str  # canonical content words, numbers without separators: rapidfuzz's input
     size: int  # content words
-    words: tuple[str, ...]  # distinct lower-case words as FTS5 sees them (for stems and frequencies)
-    names: frozenset[str]  # capitalised words that are not stopwords, lower-cased
+    words: tuple[str, ...]  # distinct lower-case words as written (FTS queries and frequencies)
+    sequence: tuple[str, ...]  # canonical content words in order, split as FTS5 splits them
+    names: frozenset[str]  # capitalised words that are not stopwords, canonical
 
 
 @lru_cache(maxsize=200_000)
 def _features(text: str) -> _Features:
     """Normalise a claim or passage for fuzzy scoring and term lookups."""
-    joined = _NUMBER.sub(lambda m: m.group().replace(",", ""), text)
-    content = [w for w in _QUERY_CHARS.findall(joined.lower()) if w not in _STOPWORDS]
+    canonical = _canonical_text(text)
+    joined = _NUMBER.sub(lambda m: m.group().replace(",", ""), canonical)
+    content = [_CANONICAL.get(w, w) for w in _QUERY_CHARS.findall(joined) if w not in _STOPWORDS]
+    sequence = tuple(_CANONICAL.get(w, w) for w in _QUERY_CHARS.findall(canonical) if w not in _STOPWORDS)
     raw = _QUERY_CHARS.findall(text)
     words = tuple(dict.fromkeys(w.lower() for w in raw if w.lower() not in _STOPWORDS))
-    names = frozenset(w.lower() for w in raw if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 1)
-    return _Features(" ".join(content), len(content), words, names)
+    names = frozenset(
+        _CANONICAL.get(w.lower(), w.lower())
+        for w in raw
+        if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 1
+    )
+    return _Features(" ".join(content), len(content), words, sequence, names)
 
 
 @lru_cache(maxsize=200_000)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     """The quantities of a text that say how much (not when), cached by text."""
-    return tuple(q for q in find_quantities(text) if q.kind not in TIME_KINDS)
+    return tuple(q for q in find_quantities(text) if q.kind in MEASURE_KINDS)
 
 
 _STEMS: dict[str, tuple[str, ...]] = {}
-_STEMS_MAX = 500_000
+_CACHE_MAX = 500_000
 
 
 def _stems(store: Store, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -179,15 +271,53 @@ def _stems(store: Store, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     wanted = list(dict.fromkeys(words))
     missing = [w for w in wanted if w not in _STEMS]
     if missing:
-        if len(_STEMS) > _STEMS_MAX:
+        if len(_STEMS) > _CACHE_MAX:
             _STEMS.clear()
         _STEMS.update(store.fts_tokens(missing))
     return {w: _STEMS.get(w, ()) for w in wanted}
 
 
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """A text's index terms (canonical, stemmed) and its adjacent term pairs."""
+
+    stems: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+
+_TERMS: dict[str, _Terms] = {}
+
+
+def _terms(store: Store, text: str) -> _Terms:
+    """Stemmed canonical terms of a text, cached by text (stemming depends on the tokenizer only)."""
+    found = _TERMS.get(text)
+    if found is None:
+        sequence = _features(text).sequence
+        stems = _stems(store, sequence)
+        flat = [t for w in sequence for t in stems[w]]
+        found = _Terms(frozenset(flat), frozenset(zip(flat, flat[1:], strict=False)))
+        if len(_TERMS) > _CACHE_MAX:
+            _TERMS.clear()
+        _TERMS[text] = found
+    return found
+
+
 def _quote(term: str) -> str:
     """An FTS5 string literal: whatever it holds, it is a phrase, never an operator."""
     return '"' + term.replace('"', '""') + '"'
+
+
+def _proxy_stems(store: Store) -> dict[str, tuple[str, ...]]:
+    """For each canonical alias term, the index terms of its spellings (last word of a phrase)."""
+    spellings = {
+        k: (k, *(v.split()[-1].strip(".") for v in vs)) for t in (ALIASES, SYNONYMS) for k, vs in t.items()
+    }
+    stems = _stems(store, [w for ws in spellings.values() for w in ws])
+    out: dict[str, tuple[str, ...]] = {}
+    for canonical, words in spellings.items():
+        for own in stems[canonical]:
+            out[own] = tuple(dict.fromkeys(t for w in words for t in stems[w]))
+    return out
 
 
 # --- corpus statistics for one run ------------------------------------------------------------------
@@ -211,7 +341,9 @@ class _Index:
         self.store = store
         self.passages = max(store.passage_count(), 1)
         self._df: dict[str, int] = {}
+        self._idf: dict[str, float] = {}
         self._roots: dict[int, int] = {}
+        self._proxies = _proxy_stems(store)
 
     def terms(self, text: str) -> dict[str, str]:
         """The text's index terms, each with one word that produces it (to quote in a query)."""
@@ -222,13 +354,25 @@ class _Index:
         return out
 
     def frequencies(self, stems: Iterable[str]) -> dict[str, int]:
-        """Passages containing each term (0 when none)."""
+        """Passages containing each term (0 when none). A canonical alias ("usa") counts as often as
+        its most frequent spelling ("american", "washington"), which is what the index holds."""
         wanted = list(dict.fromkeys(stems))
         missing = [s for s in wanted if s not in self._df]
         if missing:
-            found = self.store.document_frequencies(missing)
-            self._df.update({s: found.get(s, 0) for s in missing})
+            lookup = set(missing) | {p for s in missing for p in self._proxies.get(s, ())}
+            found = self.store.document_frequencies(lookup)
+            for s in missing:
+                self._df[s] = max([found.get(s, 0), *(found.get(p, 0) for p in self._proxies.get(s, ()))])
         return {s: self._df[s] for s in wanted}
+
+    def weights(self, stems: Iterable[str]) -> dict[str, float]:
+        """idf of each term, cached for the run."""
+        wanted = list(dict.fromkeys(stems))
+        missing = [s for s in wanted if s not in self._idf]
+        if missing:
+            for s, df in self.frequencies(missing).items():
+                self._idf[s] = self.idf(df)
+        return {s: self._idf[s] for s in wanted}
 
     def idf(self, df: int) -> float:
         """Inverse document frequency with the bm25 shape (rarer terms weigh more, never negative)."""
@@ -274,9 +418,14 @@ class _Scored:
 
 
 def _blend(components: dict[str, float]) -> float:
-    """The 0-100 score: the weighted mean of the components that apply."""
+    """The weighted mean (0-1) of the components that apply."""
     total = sum(WEIGHTS[k] for k in components)
-    return 100.0 * sum(WEIGHTS[k] * v for k, v in components.items()) / total if total else 0.0
+    return sum(WEIGHTS[k] * v for k, v in components.items()) / total if total else 0.0
+
+
+def _calibrated(blend: float) -> float:
+    """The 0-100 score: the blend stretched linearly from ``SCORE_FLOOR`` (0) to ``SCORE_CEILING`` (100)."""
+    return 100.0 * min(1.0, max(0.0, (blend - SCORE_FLOOR) / (SCORE_CEILING - SCORE_FLOOR)))
 
 
 def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[dict[str, float]]:
@@ -292,28 +441,40 @@ def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[dict[str, float]]:
     out = []
     for i, hit in enumerate(hits):
         size = _features(hit.text).size
-        length = min(size, claim.size) / max(size, claim.size, 1)
+        length = min(1.0, LENGTH_SLACK * min(size, claim.size) / max(size, claim.size, 1))
         out.append(
             {"token_set": token_set.get(i, 0.0) / 100, "ratio": ratio.get(i, 0.0) / 100, "length": length}
         )
     return out
 
 
-def _names(claim: _Features, passage: _Features) -> float | None:
-    """Share of the claim's names that the passage also names (fuzzy: spellings vary by outlet)."""
+def _has_name(name: str, passage: _Features) -> bool:
+    """The passage names this (exactly, or spelled slightly differently: Zelensky / Zelenskyy)."""
+    if name in passage.names:
+        return True
+    others = list(passage.names)
+    return (
+        bool(others)
+        and process.extractOne(name, others, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF)
+        is not None
+    )
+
+
+def _names(claim: _Features, passage: _Features, weights: dict[str, float] | None = None) -> float | None:
+    """Share of the claim's names that the passage also names, each weighted by its idf when weights
+    are given (a rare name such as "Sybiha" says more than "China" in a story about China)."""
     if not claim.names:
         return None
-    others = list(passage.names)
-    found = sum(
-        1
-        for n in claim.names
-        if n in passage.names
-        or (
-            others
-            and process.extractOne(n, others, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF)
-        )
-    )
-    return found / len(claim.names)
+    weight = weights or {}
+    total = sum(weight.get(n, 1.0) for n in claim.names)
+    return sum(weight.get(n, 1.0) for n in claim.names if _has_name(n, passage)) / total
+
+
+def _name_weights(index: _Index, names: frozenset[str]) -> dict[str, float]:
+    """idf of each name (through its index term)."""
+    stems = _stems(index.store, names)
+    idf = index.weights(t for n in names for t in stems[n][:1])
+    return {n: idf[stems[n][0]] for n in names if stems[n]}
 
 
 def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[QuantityPair, ...]]:
@@ -330,40 +491,55 @@ def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[Qu
     for p in pairs:
         key = (p.claim.start, p.claim.end)
         best[key] = max(best.get(key, 0.0), RELATION_CREDIT[p.relation])
-    return sum(best.values()) / len(claim_qs), pairs
+    if not best:
+        return (None if NUMBERS_NEUTRAL else 0.0), ()
+    weight = {(q.start, q.end): _specificity(q) for q in claim_qs}
+    return sum(weight[k] * v for k, v in best.items()) / max(sum(weight.values()), 1.0), pairs
 
 
-def _rare_terms(index: _Index, claim_terms: dict[str, int], passage_text: str) -> float:
-    """idf-weighted share of the claim's terms that the passage contains."""
-    passage_terms = {
-        s for stems in _stems(index.store, _features(passage_text).words).values() for s in stems
-    }
-    weights = {s: index.idf(df) for s, df in claim_terms.items()}
-    total = sum(weights.values())
-    return sum(w for s, w in weights.items() if s in passage_terms) / total if total else 0.0
+def _specificity(q: Quantity) -> float:
+    """How much agreeing on this figure says: "two" or "six" is in countless unrelated sentences,
+    "155" or "$3,530" in few. Money, percentages and counts above ``SMALL_COUNT`` weigh 1."""
+    small = q.kind in ("count", "age") and q.value is not None and abs(q.value) <= SMALL_COUNT
+    return SMALL_COUNT_WEIGHT if small else 1.0
+
+
+def _overlap(index: _Index, claim: _Terms, passage: _Terms) -> tuple[float, float | None]:
+    """Cosine of the idf-weighted term sets ("terms"), and the idf-weighted share of the claim's
+    adjacent term pairs that the passage also has ("phrases"; None for a claim of one word)."""
+    w = index.weights(claim.stems | passage.stems)
+    claim_norm = sum(w[t] ** 2 for t in claim.stems)
+    passage_norm = sum(w[t] ** 2 for t in passage.stems)
+    dot = sum(w[t] ** 2 for t in claim.stems & passage.stems)
+    terms = dot / math.sqrt(claim_norm * passage_norm) if claim_norm and passage_norm else 0.0
+    total = sum(w[a] + w[b] for a, b in claim.pairs)
+    if not total:
+        return terms, None
+    return terms, sum(w[a] + w[b] for a, b in claim.pairs & passage.pairs) / total
+
+
+def _deep(index: _Index, claim_text: str, hit: _Hit, cheap: dict[str, float]) -> _Scored:
+    """All components of one claim-passage pair, from its cheap ones."""
+    components = dict(cheap)
+    numbers, pairs = _numbers(claim_text, hit.text)
+    claim = _features(claim_text)
+    names = _names(claim, _features(hit.text), _name_weights(index, claim.names))
+    terms, phrases = _overlap(index, _terms(index.store, claim_text), _terms(index.store, hit.text))
+    components["terms"] = terms
+    for key, value in (("numbers", numbers), ("names", names), ("phrases", phrases)):
+        if value is not None:
+            components[key] = value
+    rounded = {k: round(v, 3) for k, v in components.items()}
+    return _Scored(hit, round(_calibrated(_blend(components)), 1), rounded, pairs)
 
 
 def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | None = None) -> list[_Scored]:
     """Score hits against a claim, best first. Every hit gets the cheap components; the ``deep`` best
-    of them (plus the ``BM25_KEEP`` first hits) also get numbers, names and rare terms."""
-    claim = _features(claim_text)
-    cheap = _cheap(claim, hits)
+    of them (plus the ``BM25_KEEP`` first hits, FTS order) also get the others."""
+    cheap = _cheap(_features(claim_text), hits)
     order = sorted(range(len(hits)), key=lambda i: (-_blend(cheap[i]), hits[i].passage_id))
     chosen = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
-    claim_terms = index.frequencies(index.terms(claim_text))
-    scored = []
-    for i in chosen:
-        hit = hits[i]
-        components = dict(cheap[i])
-        numbers, pairs = _numbers(claim_text, hit.text)
-        names = _names(claim, _features(hit.text))
-        if numbers is not None:
-            components["numbers"] = numbers
-        if names is not None:
-            components["names"] = names
-        components["rare_terms"] = _rare_terms(index, claim_terms, hit.text)
-        rounded = {k: round(v, 3) for k, v in components.items()}
-        scored.append(_Scored(hit, round(_blend(components), 1), rounded, pairs))
+    scored = [_deep(index, claim_text, hits[i], cheap[i]) for i in chosen]
     scored.sort(key=lambda s: (-s.score, s.hit.passage_id))
     return scored
 

@@ -475,6 +475,25 @@ def test_requeued_and_redecided_history_is_shown(reviewed: tuple[Store, dict[str
     )
 
 
+def test_superseded_versions_and_leased_claims(reviewed: tuple[Store, dict[str, int]]) -> None:
+    store, ids = reviewed
+    Reviewer(store, "dana").lease(ids["afp_korea"])  # a live lease, on the real clock
+    upi = Corpus(store).article("upi")
+    text = "A corrected version of the UPI story."
+    store.add_article(
+        path=upi.path, title=upi.title, sha256="c" * 64, text=text, encoding="utf-8", size=len(text), spans=[]
+    )
+    md = report.render_markdown(report.collect(store), generated_at=GENERATED)
+    assert f"### {escape_inline(upi.title)} (superseded version)" in md, "its decisions stay on record"
+    assert "| 5 | " in md and "1 (superseded)" in md and "| 2 |" in md.split("## Corpus", 1)[1].split("##")[0]
+    assert "Not counted: 2 claims of superseded article versions." in md
+    status_rows = dict(r[:2] for r in _table_rows(md.split("## Summary", 1)[1].split("| Verdict")[0]))
+    assert status_rows["In review"] == "1" and status_rows["**Total**"] == "**5**"
+    assert f"| {ids['afp_korea']} | In review |" in md
+    reviews = json.loads(report.render_claimreview(report.collect(store), generated_at=GENERATED))
+    assert not any("at least 155" in r["claimReviewed"] for r in reviews), "superseded: not published"
+
+
 def test_unchanged_decision_has_no_history(reviewed: tuple[Store, dict[str, int]]) -> None:
     store, ids = reviewed
     md = report.render_markdown(report.collect(store), generated_at=GENERATED)

@@ -15,7 +15,6 @@ from reliability_support import (
     FORBIDDEN_STDERR,
     HELPERS,
     build_queue,
-    factcheck_command,
     fingerprint,
     needs_cli,
     run_factcheck,
@@ -131,7 +130,7 @@ def test_cli_reviewers_and_reviewer_processes_together(tmp_path: Path) -> None:
     results: list[tuple[str, int]] = []
     errors: list[str] = []
     threads = [
-        threading.Thread(target=_cli_worker, args=(db, f"cli{i}", 6, results, errors)) for i in range(2)
+        threading.Thread(target=_cli_worker, args=(db, f"cli{i}", 3, results, errors)) for i in range(2)
     ]
     for t in threads:
         t.start()
@@ -197,22 +196,26 @@ def test_simultaneous_ingests_of_one_folder_store_each_file_once(tmp_path: Path)
 def test_status_works_while_reviewers_write(tmp_path: Path) -> None:
     """A read-only command is never blocked by writers (WAL): it answers while four reviewers decide."""
     db = tmp_path / "queue.db"
-    _, evidence = build_queue(db, 600)
+    _, evidence = build_queue(db, 3000)
     procs = [
         subprocess.Popen(
-            [sys.executable, str(LOOP), str(db), f"r{i}", str(evidence), "0", "10", "0.001"],
+            [sys.executable, str(LOOP), str(db), f"r{i}", str(evidence), "0", "10", "0.002"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         for i in range(4)
     ]
     try:
-        for _ in range(3):
-            proc = run_factcheck(["status", "--json"], cwd=tmp_path, db=db)
-            _check_stderr(proc.stderr, "status")
-            assert proc.returncode == 0 and json.loads(proc.stdout)["articles"] == 2
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline() == b"READY\n"
+        for _ in range(2):
+            status = run_factcheck(["status", "--json"], cwd=tmp_path, db=db)
+            _check_stderr(status.stderr, "status")
+            assert status.returncode == 0 and json.loads(status.stdout)["articles"] == 2
+        assert all(p.poll() is None for p in procs), "the reviewers were still writing all along"
     finally:
         for p in procs:
-            _, err = p.communicate(timeout=120)
+            p.terminate()
+            _, err = p.communicate(timeout=60)
             _check_stderr(err, "reviewer")
-    assert factcheck_command()
+    assert fingerprint(db)["integrity"] == "ok"

@@ -21,7 +21,7 @@ from factcheck.storage import Store
 
 LOOP = HELPERS / "reviewer_loop.py"
 SEED = 20250409
-ROUNDS = 10
+ROUNDS = 8
 
 
 def _start(db: Path, name: str, evidence: int, lease_minutes: float, think: float) -> subprocess.Popen[bytes]:
@@ -76,7 +76,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_decision(tmp_path: Path
     rng = random.Random(SEED)
     all_acked: list[int] = []
     killed_holding = rounds = 0
-    # Ten rounds, and more (up to 30) until at least three kills landed while a claim was held.
+    # Eight rounds, and more (up to 30) until at least three kills landed while a claim was held.
     while rounds < ROUNDS or (killed_holding < 3 and rounds < 30):
         name = f"crash-{rounds}"
         # Every fourth kill lands during start-up (opening the database), the rest in the loop.

@@ -1,4 +1,4 @@
-"""Hostile files: huge, one enormous line, absurdly nested HTML, ten thousand at once, loops, pipes,
+"""Hostile files: huge, one enormous line, absurdly nested HTML, thousands at once, loops, pipes,
 unreadable ones. Ingest finishes, keeps exact offsets, and says in one line per file what it skipped.
 (tests/unit/test_ingest.py covers empty, binary, mis-encoded files and a looping folder.)"""
 
@@ -113,20 +113,19 @@ def test_deeply_nested_and_unclosed_html_file(tmp_path: Path) -> None:
         assert _assert_exact(store) == 1
 
 
-def test_ten_thousand_small_files(tmp_path: Path) -> None:
-    """One transaction per file; measured, and bounded generously for a loaded CI machine."""
+def test_thousands_of_small_files(tmp_path: Path) -> None:
+    """One transaction per file. 2,000 here to keep the suite fast; bench/bench_hostile_input.py runs
+    10,000 (and the full pipeline) and docs/BENCHMARKS.md has the times."""
     folder = tmp_path / "many"
     folder.mkdir()
-    for i in range(10_000):
+    for i in range(2_000):
         (folder / f"s{i:05d}.txt").write_text(f"Officials in town {i} said {i % 500} people were hurt.\n")
-    started = time.monotonic()
     with Store(tmp_path / "queue.db") as store:
         report = ingest_paths(store, [folder])
-        elapsed = time.monotonic() - started
-        assert len(report.added) == 10_000 and report.ok
+        assert len(report.added) == 2_000 and report.ok
         assert store.integrity_ok()
-    print(f"\n10,000 files ingested in {elapsed:.1f}s ({10_000 / elapsed:.0f} files/s)")
-    assert elapsed < 60
+        again = ingest_paths(store, [folder])
+        assert len(again.unchanged) == 2_000 and not again.added
 
 
 def test_a_pipe_given_by_name_is_refused_not_waited_on(tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -54,6 +55,11 @@ __all__ = [
 FTS_TERMS = 8
 """The claim's rarest terms ORed into the FTS5 query. Rare terms (names, numbers, unusual verbs) are
 what a restatement in another outlet shares; common ones only make the query slow and the hits vague."""
+
+FTS_MORE_TERMS = 16
+"""When the rarest terms find fewer than ``FTS_LIMIT`` passages (a small corpus, or a claim whose
+evidence shares only common words and a figure: "168 Chinese citizens ... in the Russian army"), the
+query is widened once to this many terms. It only happens when the first query was cheap."""
 
 FTS_LIMIT = 200
 """FTS hits (best bm25 first) that rapidfuzz reranks per claim: the product owner's measurement."""
@@ -119,6 +125,9 @@ NUMBERS_NEUTRAL = False
 (the claim's figure may be incidental: "in the three-year war"); one that gives a comparable figure,
 agreeing or not, is rewarded."""
 
+APPROX_CLOSE = 1.25
+APPROX_FAR_CREDIT = 0.3
+
 SMALL_COUNT = 10
 SMALL_COUNT_WEIGHT = 0.3
 """A count of ten or less ("two captured", "six Chinese") weighs 0.3 in "numbers": agreeing on it says
@@ -138,6 +147,9 @@ DUPLICATE_RATIO = 90.0
 """fuzz.ratio of whole bodies at which an article is a near-copy (a changed byline or credit line
 keeps a copy above 95; two outlets' own stories on one event are far below 60)."""
 
+REVERSE_LIMIT = 40
+"""Existing claims (FTS over claim text) that each passage of a new article is scored against."""
+
 CLUSTER_LIMIT = 20
 """Similar claims (FTS over claim text) checked per claim when clustering."""
 
@@ -146,6 +158,13 @@ CLUSTER_WITH_NUMBERS = 50.0
 
 CLUSTER_WITHOUT_NUMBERS = 80.0
 """token_set_ratio for two claims without quantities (and shared names) to be one claim."""
+
+CLUSTER_CLOSE = 1.05
+"""Two compatible figures, one of them exact, are the same figure only this close (155 vs "more than 150")."""
+
+CLUSTER_RATIO = 40.0
+"""fuzz.ratio floor for both cases: token_set_ratio alone calls any subset of the other's words the same
+claim ("Two Chinese nationals were taken prisoner" inside a long sentence about 155 Chinese citizens)."""
 
 SEARCH_MAX_TERMS = 32
 """Words of a free-text search that reach FTS5 (the rest of a pasted paragraph adds nothing)."""
@@ -320,6 +339,8 @@ def _proxy_stems(store: Store) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_Row = TypeVar("_Row")
+
 # --- corpus statistics for one run ------------------------------------------------------------------
 
 
@@ -490,11 +511,31 @@ def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[Qu
     best: dict[tuple[int, int], float] = {}
     for p in pairs:
         key = (p.claim.start, p.claim.end)
-        best[key] = max(best.get(key, 0.0), RELATION_CREDIT[p.relation])
+        best[key] = max(best.get(key, 0.0), _credit(p))
     if not best:
         return (None if NUMBERS_NEUTRAL else 0.0), ()
     weight = {(q.start, q.end): _specificity(q) for q in claim_qs}
     return sum(weight[k] * v for k, v in best.items()) / max(sum(weight.values()), 1.0), pairs
+
+
+def _magnitude(q: Quantity) -> float | None:
+    """A representative value: the figure, or the middle of a range, or its one stated bound."""
+    if q.value is not None:
+        return q.value
+    bounds = [b for b in (q.low, q.high) if b is not None]
+    return sum(bounds) / len(bounds) if bounds else None
+
+
+def _credit(pair: QuantityPair) -> float:
+    """What a quantity pair adds to "numbers". "Approx" means compatible, and "at least 155" is
+    compatible with 11,000 without being the same figure: an approx pair of counts more than
+    ``APPROX_CLOSE`` apart earns only ``APPROX_FAR_CREDIT``."""
+    if pair.relation != "approx" or pair.claim.kind not in ("count", "age"):
+        return RELATION_CREDIT[pair.relation]
+    a, b = _magnitude(pair.claim), _magnitude(pair.evidence)
+    if a and b and max(a, b) / min(a, b) <= APPROX_CLOSE:
+        return RELATION_CREDIT["approx"]
+    return APPROX_FAR_CREDIT
 
 
 def _specificity(q: Quantity) -> float:
@@ -575,15 +616,34 @@ def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: i
     ]
 
 
+def _search(
+    index: _Index, text: str, *, own_passage: bool, limit: int, fetch: Callable[[str], list[_Row]]
+) -> list[_Row]:
+    """``fetch`` with the query of the text's rarest terms, widened once to ``FTS_MORE_TERMS`` terms
+    when it finds fewer than ``limit`` rows."""
+    query = index.query(text, own_passage=own_passage)
+    if query is None:
+        return []
+    rows = fetch(query)
+    if len(rows) < limit:
+        wider = index.query(text, own_passage=own_passage, limit=FTS_MORE_TERMS)
+        if wider is not None and wider != query:
+            rows = fetch(wider)
+    return rows
+
+
 def _rank(
     index: _Index, claim: Claim, settings: Settings, exclude_article_ids: Sequence[int]
 ) -> list[Candidate]:
     """A claim's best candidates among passages of other articles (see the module docstring)."""
-    query = index.query(claim.text, own_passage=claim.article_id is not None)
-    if query is None:
-        return []
     exclude = list(dict.fromkeys([*exclude_article_ids, *([claim.article_id] if claim.article_id else [])]))
-    rows = index.store.evidence_hits(query, limit=FTS_LIMIT, exclude_article_ids=exclude)
+    rows = _search(
+        index,
+        claim.text,
+        own_passage=claim.article_id is not None,
+        limit=FTS_LIMIT,
+        fetch=lambda q: index.store.evidence_hits(q, limit=FTS_LIMIT, exclude_article_ids=exclude),
+    )
     hits = [_Hit(*row) for row in rows]
     return _candidates(
         index, claim, _score(index, claim.text, hits, deep=RERANK_DEEP), settings.candidates_stored
@@ -633,12 +693,14 @@ def _reverse_hits(index: _Index, article: Article) -> tuple[dict[int, Claim], di
     for p in store.passages(article.id):
         if p.boilerplate:
             continue
-        query = index.query(p.text, own_passage=True)
-        if query is None:
-            continue
-        for claim_id, _, _ in store.claim_hits(
-            query, limit=CLUSTER_LIMIT * 2, exclude_article_ids=[article.id]
-        ):
+        rows = _search(
+            index,
+            p.text,
+            own_passage=True,
+            limit=REVERSE_LIMIT,
+            fetch=lambda q: store.claim_hits(q, limit=REVERSE_LIMIT, exclude_article_ids=[article.id]),
+        )
+        for claim_id, _, _ in rows:
             found.setdefault(claim_id, []).append(_Hit(p.id, article.id, p.text))
     claims = {c.id: c for c in store.claims(ids=list(found))}
     return claims, {k: v for k, v in found.items() if k in claims}
@@ -734,27 +796,49 @@ def find_duplicates(store: Store, article: Article) -> int | None:
 
 
 def _same_claim(a: str, b: str) -> bool:
-    """Two claims say the same thing: near-identical words, the same names and, when they quantify,
-    agreeing numbers (155 and 168 Chinese citizens are two claims, however alike the sentences)."""
+    """Two claims say the same thing: the same names, near-identical words and, when they quantify,
+    agreeing figures (155 and 168 Chinese citizens are two claims, however alike the sentences).
+    Agreeing on a small count ("two captured") is not enough to lower the bar for the words."""
     fa, fb = _features(a), _features(b)
-    if fa.names and fb.names and (_names(fa, fb) or 0.0) == 0.0:
+    if fa.names and fb.names and not _names(fa, fb):
         return False
     qa, qb = _quantities(a), _quantities(b)
-    similarity = SCORER(fa.norm, fb.norm, processor=PROCESSOR)
-    if not qa and not qb:
-        return similarity >= CLUSTER_WITHOUT_NUMBERS
-    relations = {p.relation for p in pair_quantities(list(qa), list(qb))}
-    agreeing = bool(relations & {"agree", "approx"})
-    return agreeing and "conflict" not in relations and similarity >= CLUSTER_WITH_NUMBERS
+    if any(_specificity(q) == 1.0 for q in qa) != any(_specificity(q) == 1.0 for q in qb):
+        return False  # a figure on one side only: "North Korea sent over 10,000 troops" is another claim
+    pairs = pair_quantities(list(qa), list(qb))
+    if any(p.relation == "conflict" for p in pairs):
+        return False
+    figures = any(_specificity(p.claim) == 1.0 and _same_figure(p) for p in pairs)
+    threshold = CLUSTER_WITH_NUMBERS if figures else CLUSTER_WITHOUT_NUMBERS
+    similar = SCORER(fa.norm, fb.norm, processor=PROCESSOR) >= threshold
+    return similar and fuzz.ratio(fa.norm, fb.norm, processor=PROCESSOR) >= CLUSTER_RATIO
+
+
+def _same_figure(pair: QuantityPair) -> bool:
+    """Two mentions of one figure: equal, or compatible and within ``CLUSTER_CLOSE`` of each other
+    (``APPROX_CLOSE`` when both are hedged). "155" and "at least 155" are one figure, "some 11,000" and "more than ten thousand"
+    too; "168" and "at least 155" are compatible but two different counts."""
+    if pair.relation == "agree":
+        return True
+    if pair.relation != "approx":
+        return False
+    a, b = _magnitude(pair.claim), _magnitude(pair.evidence)
+    if not (a and b):
+        return False
+    hedged = pair.claim.approx != "exact" and pair.evidence.approx != "exact"
+    return max(a, b) / min(a, b) <= (APPROX_CLOSE if hedged else CLUSTER_CLOSE)
 
 
 def _similar_claims(index: _Index, claim: Claim) -> list[int]:
     """Ids of current claims in other articles that say the same as this one."""
-    query = index.query(claim.text, own_passage=claim.article_id is not None)
-    if query is None:
-        return []
     exclude = [claim.article_id] if claim.article_id is not None else []
-    hits = index.store.claim_hits(query, limit=CLUSTER_LIMIT, exclude_article_ids=exclude)
+    hits = _search(
+        index,
+        claim.text,
+        own_passage=claim.article_id is not None,
+        limit=CLUSTER_LIMIT,
+        fetch=lambda q: index.store.claim_hits(q, limit=CLUSTER_LIMIT, exclude_article_ids=exclude),
+    )
     return [cid for cid, _, text in hits if cid != claim.id and _same_claim(claim.text, text)]
 
 

@@ -276,8 +276,10 @@ def export(
       factcheck export --format md -o review.md
       factcheck export --format json --verdict disputed
     """
+    # Reports for people show the top candidates; the JSON for scripts carries every stored one.
+    per_claim = None if fmt == "json" else app.settings.candidates_shown
     with app.store(create=False) as store:
-        data = report_mod.collect(store)
+        data = report_mod.collect(store, candidates_per_claim=per_claim)
     data = report_mod.filter_data(data, verdict=verdict, article=article, since=since, reviewer=reviewer)
     write_output(report_mod.render(fmt, data, generated_at=now()), output)
 

@@ -59,13 +59,16 @@ class ReportData(BaseModel):
     filters: dict[str, str] = {}  # what ``filter_data`` kept, shown in every format that has a header
 
 
-def collect(store: Store, *, claim_ids: list[int] | None = None) -> ReportData:
-    """Read articles, claims, their histories, candidates and every passage they refer to."""
+def collect(
+    store: Store, *, claim_ids: list[int] | None = None, candidates_per_claim: int | None = None
+) -> ReportData:
+    """Read articles, claims, their histories, candidates (all stored, or the top ``candidates_per_claim``)
+    and every passage they refer to."""
     articles = store.articles(include_superseded=True)
     claims = store.claims(include_superseded=True, ids=claim_ids)
     ids = [c.id for c in claims]
     histories = store.histories(ids)
-    candidates = store.candidates_for(ids)
+    candidates = store.candidates_for(ids, per_claim=candidates_per_claim)
     passage_ids = _referenced_passages(claims, histories, candidates)
     return ReportData(
         articles=articles,

@@ -22,10 +22,11 @@ class ProgressCounted(Message):
 
 @dataclass
 class QueuePageLoaded(Message):
-    """A page of the queue was read; ``generation`` tells a stale page (older filter) from a fresh one."""
+    """A page of the queue was read; ``generation`` tells a stale page (older filter) from a fresh one,
+    ``total`` is the filter's count when it was read along (else -1)."""
 
     generation: int
-    offset: int
+    page: int
     rows: list[QueueRow]
     total: int
     error: str | None = None

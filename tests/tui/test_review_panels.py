@@ -19,8 +19,7 @@ SIZE = (120, 40)
 
 
 def queue_ids(app: FactcheckApp) -> list[int]:
-    table = app.review.queue.table
-    return [int(str(table.coordinate_to_cell_key((row, 0)).row_key.value)) for row in range(table.row_count)]
+    return app.review.queue.list.loaded_ids()
 
 
 async def test_filters_cycle_and_show_what_they_say(requeued_desk: Desk, app_for: AppFactory) -> None:
@@ -135,7 +134,7 @@ async def test_at_80x24_claim_and_evidence_share_the_screen_and_l_shows_the_queu
         assert screen.query_one("#claim").region.height >= 6 and screen.evidence.region.height >= 8
         await pilot.press("l")
         await settle(pilot)
-        assert screen.queue.region.width == 80 and screen.queue.table.has_focus
+        assert screen.queue.region.width == 80 and screen.queue.list.has_focus
         await pilot.press("down", "enter")
         await settle(pilot)
         assert app.session.current is not None and app.session.current.id == desk.claims["efe_168"]

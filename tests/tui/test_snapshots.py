@@ -20,13 +20,19 @@ SnapCompare = Callable[..., bool]
 
 
 def pressing(*keys: str) -> Callable[[Pilot[Any]], Any]:
-    """Wait for the first paint and its workers, press keys, wait again."""
+    """Wait for the first paint and its workers, press keys, wait again, then repaint everything in
+    one pass: pages and counts arrive from worker threads, and which frames happened to paint them
+    changes how the strips are cut (not what they show), which an SVG comparison would call a change."""
 
     async def run(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        for widget in pilot.app.screen.walk_children():
+            widget.refresh(layout=True)
+        pilot.app.screen.refresh(layout=True)
+        await settle(pilot)
 
     return run
 

@@ -151,6 +151,7 @@ class ReviewScreen(Screen[None]):
         self.store: Store = session.reviewer.store
         self.sources = Sources(self.store)
         self.detail: ClaimDetail | None = None
+        self._keep_offered = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.session.name, one_line(str(self.db_path)), id="status")
@@ -184,8 +185,11 @@ class ReviewScreen(Screen[None]):
         self.detail = None if claim is None else load_detail(self.store, self.sources, claim, self.settings)
         self.query_one(ClaimView).show(self.detail, self.session.pending_note())
         self.evidence.show(self.detail)
-        self.queue.mark_current(claim)
-        self.refresh_bindings()
+        self.call_after_refresh(self.queue.mark_current, claim)  # the claim first, the queue a frame later
+        keep = self.detail is not None and self.detail.requeued
+        if keep != self._keep_offered:  # the footer recomposes on every refresh_bindings: only when needed
+            self._keep_offered = keep
+            self.refresh_bindings()
 
     def _act(self, action: Callable[[], Outcome], done: str | None = None) -> bool:
         """Run a review action; when a rule refuses it, say why in one line and change nothing."""
@@ -195,12 +199,16 @@ class ReviewScreen(Screen[None]):
             self.notify(str(exc), severity="warning")
             return False
         if outcome.changed is not None:
-            self.queue.update_claim(outcome.changed)
+            self.call_after_refresh(self.queue.update_claim, outcome.changed)
         self.show_claim(outcome.current)
         self.count_progress()
         if done:
-            self.notify(done, timeout=3)
+            self.say(done)
         return True
+
+    def say(self, message: str) -> None:
+        """Confirm a routine action in the status line (warnings and job results are notifications)."""
+        self.query_one(StatusBar).say(message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``c`` is only offered on a re-queued claim (it keeps the earlier verdict)."""
@@ -263,7 +271,7 @@ class ReviewScreen(Screen[None]):
             )
             return
         evidence = item.passage.id if item else None
-        cited = f" citing passage {evidence}" if evidence else ""
+        cited = f" citing {item.source.outlet if item.source else 'passage'} {evidence}" if item else ""
         self._act(lambda: self.session.decide(verdict, evidence), f"#{claim.id} {verdict.value}{cited}")
 
     def action_keep(self) -> None:
@@ -287,7 +295,7 @@ class ReviewScreen(Screen[None]):
         """Cancel your last decision; its claim opens again as it was before."""
         if self._act(self.session.undo) and self.session.current is not None:
             claim = self.session.current
-            self.notify(f"Undone: #{claim.id} is {claim.status.value.replace('_', ' ')} again", timeout=3)
+            self.say(f"Undone: #{claim.id} is open again, as it was before")
             self.evidence.focus()
 
     def action_note(self) -> None:
@@ -305,7 +313,7 @@ class ReviewScreen(Screen[None]):
 
     def _noted(self, text: str | None) -> None:
         if text is not None and self._act(lambda: Outcome(None, self.session.note(text))):
-            self.notify("Note saved; it goes with this claim's decision.", timeout=3)
+            self.say("Note saved; it goes with this claim's decision")
 
     def _renew(self) -> None:
         try:
@@ -374,7 +382,7 @@ class ReviewScreen(Screen[None]):
     def action_cycle_filter(self) -> None:
         """pending → requeued → decided → all."""
         self._reveal_queue()
-        self.notify(f"Queue: {self.queue.cycle_filter()}", timeout=2)
+        self.say(f"Queue: {self.queue.cycle_filter()}")
 
     def set_filter(self, name: str) -> None:
         """Show one filter (from the command palette)."""
@@ -386,11 +394,11 @@ class ReviewScreen(Screen[None]):
         """Show or hide the queue (hidden by default under 100 columns)."""
         self.toggle_class("-queue-toggled")
         shown = self.has_class("-queue-toggled") == self.has_class("-narrow")
-        (self.queue.table if shown else self.evidence).focus()
+        (self.queue.list if shown else self.evidence).focus()
 
     def _reveal_queue(self) -> None:
         """Make the queue visible: under 100 columns it takes the screen until a claim is opened."""
         narrow = self.has_class("-narrow")
         self.set_class(narrow, "-queue-toggled")
         if narrow:
-            self.queue.table.focus()
+            self.queue.list.focus()

@@ -24,6 +24,7 @@ class StatusBar(Static):
         super().__init__(id=id)
         self.reviewer, self.database = reviewer, database
         self._progress: Progress | None = None
+        self._said = ""
 
     def show(self, progress: Progress | None = None, *, reviewer: str | None = None) -> None:
         """Redraw with new counts and/or a new reviewer name."""
@@ -31,10 +32,16 @@ class StatusBar(Static):
             self._progress = progress
         if reviewer is not None:
             self.reviewer = reviewer
-        self.update(self._line())
+        self.update(self._line(), layout=False)
+
+    def say(self, message: str) -> None:
+        """Confirm what the last action did, in place (a toast per verdict would pile up and cost a
+        relayout on every key)."""
+        self._said = message
+        self.update(self._line(), layout=False)
 
     def on_resize(self) -> None:
-        self.update(self._line())
+        self.update(self._line(), layout=False)
 
     def _line(self) -> Text:
         out = Text(" factcheck ", "bold reverse")
@@ -49,6 +56,9 @@ class StatusBar(Static):
             for verdict in Verdict:
                 label = f" {verdict.value}" if words else VERDICT_GLYPH[verdict]
                 out.append(f" {p.verdicts.get(verdict.value, 0):,}{label}", VERDICT_STYLE[verdict])
+        if self._said:
+            out.append(" │ ")
+            out.append(one_line(self._said, 60), "bold")
         out.append(f" │ {one_line(self.reviewer, 16)} │ ")
         out.append(one_line(self.database), "dim")
         return out

@@ -4,6 +4,7 @@ read-then-write is a ``BEGIN IMMEDIATE`` transaction.
     python bench/bench_concurrency.py                      # reviewers as processes: 1, 2, 4, 8 workers
     python bench/bench_concurrency.py --cli                # also the headless commands (next + decide)
     python bench/bench_concurrency.py --compare-deferred   # also deferred vs immediate transactions
+    python bench/bench_concurrency.py --during-ingest 200  # also a reviewer's wait while ingest runs
 
 Each worker is a separate process with its own connection (as separate reviewers are), working the
 queue as fast as it can: ``Reviewer.next()`` then ``Reviewer.decide()``. All workers start together
@@ -140,6 +141,78 @@ def _check(db: Path, claims: int, outcomes: list[dict[str, Any]]) -> None:
         raise SystemExit(f"decided twice: {twice}; integrity: {ok}")
 
 
+# --- a reviewer while an ingest runs -------------------------------------------------------------------
+
+
+def _ingester(db: str, folder: str, barrier: Any, results: Any) -> None:
+    from factcheck.ingest import ingest_paths
+    from factcheck.pipeline import process_article
+
+    with Store(db) as store:
+        barrier.wait()
+        started = time.perf_counter()
+        report = ingest_paths(store, [Path(folder)], after_article=process_article)
+        results.put({"ingest_seconds": time.perf_counter() - started, "added": len(report.added)})
+
+
+def _steady_reviewer(db: str, evidence: int, think: float, barrier: Any, stop: Any, results: Any) -> None:
+    latencies: list[float] = []
+    errors: list[str] = []
+    with Store(db, create=False) as store:
+        reviewer = Reviewer(store, "steady")
+        barrier.wait()
+        while not stop.is_set():
+            try:
+                claim = reviewer.next()
+                if claim is None:
+                    break
+                time.sleep(think)
+                started = time.perf_counter()
+                reviewer.decide(claim.id, "verified", evidence_passage_id=evidence)
+                latencies.append(time.perf_counter() - started)
+            except Exception as exc:  # reported, not fatal: the point is to count them
+                errors.append(f"{type(exc).__name__}: {exc}")
+    results.put({"latencies": latencies, "errors": errors})
+
+
+def run_during_ingest(articles: int, think: float) -> dict[str, Any]:
+    """How long a reviewer's decision waits while `factcheck ingest` adds ``articles`` new articles
+    (each article and its pipeline are one write transaction)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "queue.db"
+        evidence = build_queue(db, 5000)
+        folder = Path(tmp) / "incoming"
+        folder.mkdir()
+        for i in range(articles):
+            (folder / f"story-{i:04d}.txt").write_text(
+                f"Harbour fire, day {i}\n\nOfficials said {i + 3} people were hurt when fire crews reached pier "
+                f"{i % 40} on Tuesday. The mayor said {i * 7 % 300} homes were evacuated, police said.\n",
+                encoding="utf-8",
+            )
+        ctx = mp.get_context("spawn")
+        barrier, stop, results, done = ctx.Barrier(2), ctx.Event(), ctx.Queue(), ctx.Queue()
+        reviewer = ctx.Process(
+            target=_steady_reviewer, args=(str(db), evidence, think, barrier, stop, results)
+        )
+        ingester = ctx.Process(target=_ingester, args=(str(db), str(folder), barrier, done))
+        reviewer.start()
+        ingester.start()
+        ingest = done.get(timeout=3600)
+        stop.set()
+        review = results.get(timeout=600)
+        ingester.join()
+        reviewer.join()
+    lat = sorted(review["latencies"])
+    return {
+        **ingest,
+        "decisions": len(lat),
+        "p50_ms": 1000 * statistics.median(lat),
+        "p99_ms": 1000 * lat[int(0.99 * (len(lat) - 1))],
+        "max_ms": 1000 * lat[-1],
+        "errors": review["errors"],
+    }
+
+
 # --- the headless commands ---------------------------------------------------------------------------
 
 
@@ -241,6 +314,13 @@ def main() -> None:
     parser.add_argument(
         "--compare-deferred", action="store_true", help="also count lock errors, deferred vs immediate"
     )
+    parser.add_argument(
+        "--during-ingest",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also: decision latency while N articles are ingested",
+    )
     args = parser.parse_args()
     counts = [int(w) for w in args.workers.split(",")]
     print(f"cpus: {os.cpu_count()}, sqlite {sqlite3.sqlite_version}, {args.claims} claims per run\n")
@@ -261,6 +341,15 @@ def main() -> None:
         for n in counts:
             r = run_cli(n, args.cli_decisions)
             print(f"| {n} | {r['decisions']} | {r['seconds']:.1f} | {r['per_second']:.1f} |", flush=True)
+    if args.during_ingest:
+        r = run_during_ingest(args.during_ingest, think=0.05)
+        print(f"\n| while `ingest` adds {r['added']} articles ({r['ingest_seconds']:.1f} s) | value |")
+        print("| :--- | ---: |")
+        print(f"| decisions by one reviewer (50 ms between) | {r['decisions']} |")
+        print(
+            f"| decide latency p50 / p99 / max (ms) | {r['p50_ms']:.1f} / {r['p99_ms']:.0f} / {r['max_ms']:.0f} |"
+        )
+        print(f"| errors | {len(r['errors'])} {r['errors'][:1]} |")
     if args.compare_deferred:
         result = compare_deferred(2000)
         print("\n| 2 writers x 2000 read-then-write transactions | 'database is locked' |")

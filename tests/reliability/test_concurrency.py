@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -219,3 +220,39 @@ def test_status_works_while_reviewers_write(tmp_path: Path) -> None:
             _, err = p.communicate(timeout=60)
             _check_stderr(err, "reviewer")
     assert fingerprint(db)["integrity"] == "ok"
+
+
+@needs_cli
+def test_reviewers_keep_deciding_while_articles_are_ingested(tmp_path: Path) -> None:
+    """An ingest (with claim extraction and evidence linking) must not lock reviewers out: it holds the
+    write lock only in short transactions. Holding it for a whole article's pipeline let a reviewer
+    through once in an 8 s ingest."""
+    db = tmp_path / "queue.db"
+    _, evidence = build_queue(db, 3000)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"story-{i:03d}.txt").write_text(
+            f"Harbour fire, day {i}\n\nOfficials said {i + 3} people were hurt when crews reached pier {i % 9} "
+            f"on Tuesday. The mayor said {i * 7 % 300} homes were evacuated, police said.\n",
+            encoding="utf-8",
+        )
+    reviewer = subprocess.Popen(
+        [sys.executable, str(LOOP), str(db), "steady", str(evidence), "0", "10", "0.02"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reviewer.stdout is not None and reviewer.stdout.readline() == b"READY\n"
+    started = time.monotonic()
+    ingest = subprocess.run(
+        [sys.executable, str(INGEST), str(db), str(folder), "--pipeline"], capture_output=True, timeout=300
+    )
+    elapsed = time.monotonic() - started
+    reviewer.terminate()
+    out, err = reviewer.communicate(timeout=60)
+    _check_stderr(err, "reviewer")
+    _check_stderr(ingest.stderr, "ingest")
+    assert ingest.returncode == 0 and "40 added" in ingest.stdout.decode()
+    decided = out.count(b"ACK ")
+    # Deciding every 20 ms, a reviewer gets ~40 decisions/s through; holding the lock per article: ~5/s.
+    assert decided >= 12 * elapsed, f"only {decided} decisions during a {elapsed:.1f}s ingest"

@@ -174,7 +174,7 @@ def test_ingest_killed_mid_article_loses_nothing_on_the_next_scan(tmp_path: Path
     assert sum(len(v) for v in expected.values()) > 20
     rng = random.Random(SEED)
     db = tmp_path / "queue.db"
-    for round_no in range(3):
+    for round_no in range(2):
         proc = subprocess.Popen(
             [sys.executable, str(HELPERS / "ingest_folder.py"), str(db), str(sample_dir), "--pipeline"],
             stdout=subprocess.PIPE,

@@ -237,6 +237,7 @@ def in_tmux(db: Path, keys: int) -> dict[str, Any]:
         raise RuntimeError("timed out:\n" + screen())
 
     claim = re.compile(r"Claim #(\d+)")
+    total = count(db)
     out: dict[str, Any] = {}
     run("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "120", "-y", "40", "sleep 600")
     try:
@@ -247,7 +248,7 @@ def in_tmux(db: Path, keys: int) -> dict[str, Any]:
         start = time.perf_counter()
         run("respawn-pane", "-k", "-t", "bench", f"{factcheck} --db {db} review --reviewer bench-tmux")
         out["first_paint_s"] = wait(lambda s: bool(claim.search(s)) and "Evidence" in s) - start
-        out["queue_loaded_s"] = wait(lambda s: f"of {count(db):,}" in s) - start
+        out["queue_loaded_s"] = wait(lambda s: f"pending · {total:,}" in s) - start
         latencies = []
         for _ in range(keys):
             shown = claim.search(screen())

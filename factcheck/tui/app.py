@@ -22,6 +22,7 @@ from factcheck.settings import Settings
 from factcheck.storage import Store
 from factcheck.tui import tasks
 from factcheck.tui.commands import FactcheckCommands
+from factcheck.tui.connections import Connections
 from factcheck.tui.messages import ClaimsAdded, ExportWritten, ScanFinished
 from factcheck.tui.screens.dialogs import ManualClaim, ManualClaimDialog, TextPrompt
 from factcheck.tui.screens.help import HelpScreen, HelpSection
@@ -74,8 +75,9 @@ class FactcheckApp(App[None]):
         self.db_path, self.settings, self.articles_dir = db_path, settings, articles_dir
         self.clock = clock or (lambda: datetime.now(UTC))
         self.store = Store(db_path)
+        self.connections = Connections(db_path)
         self.session = ReviewSession(Reviewer(self.store, reviewer, settings))
-        self.review = ReviewScreen(self.session, settings, db_path)
+        self.review = ReviewScreen(self.session, settings, self.connections)
 
     def on_mount(self) -> None:
         self.push_screen(self.review)
@@ -92,6 +94,11 @@ class FactcheckApp(App[None]):
         """Notifications never parse markup: they quote file names, reviewer names and error text,
         which may contain brackets (widgets pass ``markup=True`` by default, so it is forced off here)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def close(self) -> None:
+        """Close the app's connections (after it has stopped)."""
+        self.connections.close()
+        self.store.close()
 
     def release_leases(self) -> None:
         """Give back every claim this reviewer holds, so nobody waits for a lease to expire."""
@@ -195,7 +202,8 @@ class FactcheckApp(App[None]):
     @work(thread=True, exclusive=True, group="scan")
     def _rescan(self) -> None:
         try:
-            result = tasks.rescan(self.db_path, self.articles_dir, self.settings)
+            with self.connections.borrow() as store:
+                result = tasks.rescan(store, self.articles_dir, self.settings)
         except JOB_ERRORS as exc:
             self.post_message(ScanFinished("", error=str(exc)))
             return
@@ -223,7 +231,8 @@ class FactcheckApp(App[None]):
     @work(thread=True, exclusive=True, group="add-claim")
     def _add_claims(self, texts: list[str], source_note: str | None) -> None:
         try:
-            ids = tasks.add_claims(self.db_path, texts, source_note, self.settings)
+            with self.connections.borrow() as store:
+                ids = tasks.add_claims(store, texts, source_note, self.settings)
         except JOB_ERRORS as exc:
             self.post_message(ClaimsAdded([], error=str(exc)))
             return
@@ -249,7 +258,8 @@ class FactcheckApp(App[None]):
     def _export(self, fmt: str, now: datetime) -> None:
         folder = self.db_path.resolve().parent
         try:
-            path = tasks.export_report(self.db_path, fmt, folder, now)
+            with self.connections.borrow() as store:
+                path = tasks.export_report(store, fmt, folder, now)
         except JOB_ERRORS as exc:
             self.post_message(ExportWritten(folder, error=str(exc)))
             return
@@ -282,4 +292,4 @@ def run_app(db_path: Path, *, reviewer: str, settings: Settings) -> None:
         app.run()
     finally:
         app.release_leases()
-        app.store.close()
+        app.close()

@@ -1,8 +1,7 @@
-"""The slow jobs the review screen starts, as plain functions over a database path.
+"""The slow jobs the review screen starts, as plain functions over a Store.
 
-Each one opens its own ``Store`` because it runs on a worker thread (a connection is never shared
-across threads), calls the core, and returns a plain result; the screen's worker posts it as a
-message. Nothing here imports Textual, so each job is tested directly. The pipeline (extraction
+Each runs on a worker thread with a connection lent to that thread alone (``Connections``), calls the
+core, and returns a plain result; the worker posts it as a message. Nothing here imports Textual, so each job is tested directly. The pipeline (extraction
 model, rapidfuzz) is imported when a job first runs, not at start-up, to keep the first paint fast.
 """
 
@@ -33,7 +32,7 @@ class ScanResult:
     requeued: list[int]
 
 
-def rescan(db_path: Path, articles_dir: Path, settings: Settings) -> ScanResult:
+def rescan(store: Store, articles_dir: Path, settings: Settings) -> ScanResult:
     """Ingest new and changed files in the articles folder through the same pipeline as the CLI
     (paths are stored relative to the working directory, as `factcheck ingest` stores them)."""
     from factcheck.ingest import ingest_paths
@@ -41,21 +40,19 @@ def rescan(db_path: Path, articles_dir: Path, settings: Settings) -> ScanResult:
 
     if not articles_dir.is_dir():
         raise InputError(f"no folder {articles_dir} to rescan")
-    with Store(db_path) as store:
-        result = ingest_paths(store, [articles_dir], settings=settings, after_article=process_article)
+    result = ingest_paths(store, [articles_dir], settings=settings, after_article=process_article)
     summary = result.summary()
     if result.skipped:
         summary += f" ({'; '.join(result.skipped[:3])})"
     return ScanResult(summary, list(result.requeued))
 
 
-def export_report(db_path: Path, fmt: str, folder: Path, now: datetime) -> Path:
+def export_report(store: Store, fmt: str, folder: Path, now: datetime) -> Path:
     """Write the review report next to the database, named by format and time, atomically (a
     temporary file renamed into place), and return where it went."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
-    with Store(db_path) as store:
-        data = report.collect(store)
+    data = report.collect(store)
     text = (
         report.render_markdown(data, generated_at=now)
         if fmt == "markdown"
@@ -72,9 +69,8 @@ def export_report(db_path: Path, fmt: str, folder: Path, now: datetime) -> Path:
     return target.resolve()
 
 
-def add_claims(db_path: Path, texts: list[str], source_note: str | None, settings: Settings) -> list[int]:
+def add_claims(store: Store, texts: list[str], source_note: str | None, settings: Settings) -> list[int]:
     """Queue claims typed by the reviewer and link evidence for them (the core's manual pipeline)."""
     from factcheck.pipeline import add_manual_claims
 
-    with Store(db_path) as store:
-        return add_manual_claims(store, texts, settings, source_note=source_note)
+    return add_manual_claims(store, texts, settings, source_note=source_note)

@@ -58,4 +58,4 @@ def app_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callabl
 
     yield factory
     for app in made:
-        app.store.close()
+        app.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from factcheck.storage import Store
+from factcheck.tui.connections import Connections
 from factcheck.tui.data import EvidenceItem, Sources
 from factcheck.tui.render import (
     STYLE_LABEL,
@@ -55,16 +54,17 @@ def result_prompt(item: EvidenceItem, query: str) -> Text:
 
 class EvidenceSearchScreen(ModalScreen[int | None]):
     """Type words, see matching passages from other articles, Enter links the highlighted one.
-    The search runs on a worker thread with its own connection; typing restarts it."""
+    The search runs on a worker thread with a borrowed connection; typing restarts it."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="evidence-search.cancel"),
         Binding("down", "to_results", "Results", show=False, id="evidence-search.results"),
     ]
 
-    def __init__(self, db_path: Path, query: str, exclude_article_ids: Sequence[int] = ()) -> None:
+    def __init__(self, connections: Connections, query: str, exclude_article_ids: Sequence[int] = ()) -> None:
         super().__init__()
-        self.db_path, self.query_text, self.exclude = db_path, one_line(query), tuple(exclude_article_ids)
+        self.connections, self.query_text = connections, one_line(query)
+        self.exclude = tuple(exclude_article_ids)
         self.items: list[EvidenceItem] = []
 
     def compose(self) -> ComposeResult:
@@ -91,14 +91,14 @@ class EvidenceSearchScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="evidence-search")
     def _search(self, query: str) -> None:
-        """Search on this thread's own connection; a stale search (the reviewer kept typing) is dropped."""
+        """Search on a borrowed connection; a stale search (the reviewer kept typing) is dropped."""
         from factcheck.matching import search_evidence  # rapidfuzz and friends: loaded on first search
 
         if not query.strip():
             self.post_message(EvidenceFound(query, []))
             return
         try:
-            with Store(self.db_path) as store:
+            with self.connections.borrow() as store:
                 sources = Sources(store)
                 found = search_evidence(store, query, limit=LIMIT, exclude_article_ids=self.exclude)
                 items = [

@@ -8,7 +8,6 @@ header runs on a worker thread; corpus-wide jobs (rescan, add claim, export) bel
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +21,7 @@ from factcheck.models import Claim, Verdict
 from factcheck.queue import FILTERS
 from factcheck.settings import Settings
 from factcheck.storage import Store
+from factcheck.tui.connections import Connections
 from factcheck.tui.data import ClaimDetail, Sources, load_detail, load_progress, passage_item
 from factcheck.tui.messages import ProgressCounted
 from factcheck.tui.render import one_line
@@ -145,18 +145,18 @@ class ReviewScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, session: ReviewSession, settings: Settings, db_path: Path) -> None:
+    def __init__(self, session: ReviewSession, settings: Settings, connections: Connections) -> None:
         super().__init__()
-        self.session, self.settings, self.db_path = session, settings, db_path
+        self.session, self.settings, self.connections = session, settings, connections
         self.store: Store = session.reviewer.store
         self.sources = Sources(self.store)
         self.detail: ClaimDetail | None = None
         self._keep_offered = False
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(self.session.name, one_line(str(self.db_path)), id="status")
+        yield StatusBar(self.session.name, one_line(str(self.connections.db_path)), id="status")
         with Horizontal(id="panes"):
-            yield QueuePane(self.db_path, id="queue-pane")
+            yield QueuePane(self.connections, id="queue-pane")
             with Container(id="work"):
                 yield ClaimView(id="claim")
                 yield EvidenceList(id="evidence")
@@ -241,7 +241,7 @@ class ReviewScreen(Screen[None]):
     def count_progress(self) -> None:
         """Count claims by status and verdict for the header, off the UI thread."""
         try:
-            with Store(self.db_path) as store:
+            with self.connections.borrow() as store:
                 progress = load_progress(store)
         except JOB_ERRORS as exc:
             self.post_message(ProgressCounted(None, error=str(exc)))
@@ -329,7 +329,9 @@ class ReviewScreen(Screen[None]):
         if claim is None:
             return
         exclude = [claim.article_id] if claim.article_id is not None else []
-        self.app.push_screen(EvidenceSearchScreen(self.db_path, claim.text, exclude), self._evidence_chosen)
+        self.app.push_screen(
+            EvidenceSearchScreen(self.connections, claim.text, exclude), self._evidence_chosen
+        )
 
     def _evidence_chosen(self, passage_id: int | None) -> None:
         item = (

@@ -7,7 +7,6 @@ has to draw, and this pane reads them (with the count) on a worker thread with i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -20,7 +19,7 @@ from textual.worker import get_current_worker
 
 from factcheck.models import Claim
 from factcheck.queue import FILTERS
-from factcheck.storage import Store
+from factcheck.tui.connections import Connections
 from factcheck.tui.data import QueueRow, Sources, load_queue_page
 from factcheck.tui.messages import QueuePageLoaded
 from factcheck.tui.render import one_line
@@ -42,9 +41,9 @@ class QueuePane(Vertical):
 
         claim_id: int
 
-    def __init__(self, db_path: Path, *, id: str | None = None) -> None:
+    def __init__(self, connections: Connections, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.db_path = db_path
+        self.connections = connections
         self.filter_name = "pending"
         self.search = ""
         self.total = 0
@@ -108,10 +107,10 @@ class QueuePane(Vertical):
 
     @work(thread=True, group="queue-page")
     def _load_page(self, generation: int, page: int, *, count: bool) -> None:
-        """Read one page (and, for a new filter or search, the count) on this thread's own connection."""
+        """Read one page (and, for a new filter or search, the count) on a borrowed connection."""
         statuses, search = FILTERS[self.filter_name], self.search
         try:
-            with Store(self.db_path) as store:
+            with self.connections.borrow() as store:
                 total = store.queue_count(statuses=statuses, search=search or None) if count else -1
                 rows = load_queue_page(store, Sources(store), statuses, search, page * PAGE, PAGE)
         except JOB_ERRORS as exc:

@@ -275,10 +275,13 @@ def _title_from_name(path: Path) -> str:
 
 
 class HookOutcome(Protocol):
-    """What the rest of the pipeline reports back for one article."""
+    """What the rest of the pipeline reports back for one article (read-only, so a frozen dataclass fits)."""
 
-    claims: int
-    requeued: list[int]
+    @property
+    def claims(self) -> int: ...
+
+    @property
+    def requeued(self) -> list[int]: ...
 
 
 ArticleHook = Callable[[Store, Article, Settings], HookOutcome]

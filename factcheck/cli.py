@@ -75,7 +75,7 @@ class UserFacingError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it as a class constant
 
     def show(self, file: Any = None) -> None:
         click.echo(f"factcheck: error: {self.format_message()}", err=True)
@@ -385,7 +385,7 @@ def next_claim(app: Context, reviewer: str, as_json: bool) -> None:
             click.echo("the queue is empty")
             return
         click.echo(
-            f"claim #{claim.id} (score {claim.score:.2f}, leased to {reviewer} until {claim.lease_expires})"
+            f"claim #{claim.id} (score {claim.score:.2f}, leased to {claim.lease_owner} until {claim.lease_expires})"
         )
         click.echo(f"  {claim.text}")
         for cand in store.candidates(claim.id, limit=app.settings.candidates_shown):
@@ -425,7 +425,7 @@ def decide(
         if as_json:
             echo_json(report_mod.claim_obj(report_mod.collect(store, claim_ids=[claim.id]), claim))
         else:
-            click.echo(f"claim #{claim.id}: {claim.verdict.value if claim.verdict else '?'} by {reviewer}")
+            click.echo(f"claim #{claim.id}: {claim.verdict.value if claim.verdict else '?'} by {claim.reviewer}")
 
 
 @cli.command()

@@ -119,6 +119,7 @@ def add_manual_claims(
         )
     if not claims:
         raise InputError("no claim text given")
-    ids = store.add_claims(None, claims, origin="manual", source_note=source_note)
+    note = " ".join(clean_text(source_note).split()) if source_note else None
+    ids = store.add_claims(None, claims, origin="manual", source_note=note or None)
     link_claims(store, ids, settings)
     return ids

@@ -43,9 +43,10 @@ _ESCAPE_SEQ = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 and C1 controls except tab and newline, DEL, and the bidi embedding/override/isolate controls
-# that can reorder what a terminal shows (U+202A-U+202E, U+2066-U+2069).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls except tab and newline, DEL, and every Unicode Bidi_Control character, which can
+# reorder what a terminal shows: the marks ALM, LRM, RLM (U+061C, U+200E, U+200F), the embeddings and
+# overrides (U+202A-U+202E) and the isolates (U+2066-U+2069).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(raw: str) -> str:

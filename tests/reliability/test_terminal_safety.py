@@ -113,21 +113,11 @@ def test_hostile_text_is_still_there_as_text(outputs: dict[str, bytes]) -> None:
     assert notes and notes[0].startswith("see") and notes[0].endswith("the hospital")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="segment.clean_text strips bidi embeddings/overrides/isolates but keeps the implicit marks "
-    "LRM, RLM and ALM (U+200E, U+200F, U+061C), also Bidi_Control characters",
-)
 def test_implicit_bidi_marks_are_removed_too(outputs: dict[str, bytes]) -> None:
     for command, raw in outputs.items():
         assert not any(m in raw.decode("utf-8", "replace") for m in MARKS), command
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`claim add --source` stores the source note uncleaned (pipeline.add_manual_claims cleans only "
-    "the claim text); JSON and Markdown exports then carry its bidi overrides and C1 controls",
-)
 def test_a_manual_claims_source_note_is_cleaned(desk: Path, tmp_path: Path) -> None:
     db = tmp_path / "copy.db"
     db.write_bytes(desk.read_bytes())

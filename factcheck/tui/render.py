@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 
+from factcheck.matching import WEIGHTS
 from factcheck.models import Claim, ClaimStatus, Event, EventKind, Passage, Verdict
 from factcheck.segment import clean_text
 from factcheck.tui.data import ClaimDetail, EvidenceItem, NumberPair, Source
@@ -201,8 +202,12 @@ def claim_pane(detail: ClaimDetail, note: str | None = None) -> Text:
         out.append("\n\nWhy: ", STYLE_LABEL)
         out.append("; ".join(one_line(r) for r in claim.reasons))
     if detail.cluster:
-        out.append("\nAlso reported by: ", STYLE_LABEL)
-        out.append(", ".join(_cluster_label(c, s) for c, s in detail.cluster))
+        out.append("\nAlso reported by:", STYLE_LABEL)
+        for other, source in detail.cluster[:CLUSTER_SHOWN]:
+            out.append("\n  ")
+            out.append_text(_cluster_line(other, source))
+        if len(detail.cluster) > CLUSTER_SHOWN:
+            out.append(f"\n  … and {len(detail.cluster) - CLUSTER_SHOWN} more")
     if claim.requeue_reason:
         out.append("\n")
         out.append_text(requeue_text(claim))
@@ -219,8 +224,16 @@ def claim_pane(detail: ClaimDetail, note: str | None = None) -> Text:
     return out
 
 
-def _cluster_label(claim: Claim, source: Source | None) -> str:
-    return f"{source.outlet if source else 'manual'} (#{claim.id})"
+CLUSTER_SHOWN = 5
+"""Other outlets listed under "Also reported by" before the rest are counted."""
+
+
+def _cluster_line(claim: Claim, source: Source | None) -> Text:
+    """``afp (#3) Dozens of Chinese nationals fighting for Russia``: who else made the claim."""
+    out = Text(source.outlet if source else "manual", STYLE_LABEL)
+    out.append(f" (#{claim.id}) ")
+    out.append(one_line(source.title if source else claim.source_note or claim.text, 70), STYLE_DIM)
+    return out
 
 
 def requeue_text(claim: Claim) -> Text:
@@ -332,22 +345,19 @@ def number_pair(pair: NumberPair) -> Text:
     return out
 
 
-COMPONENT_LABELS = {
-    "token_set": "words",
-    "numbers": "numbers",
-    "names": "names",
-    "rare_terms": "rare words",
-    "ratio": "wording",
-    "length": "length",
-}
-"""Short names for the matcher's score components (``factcheck.matching.WEIGHTS``)."""
+COMPONENT_LABELS = {"token_set": "words", "rare_terms": "rare words"}
+"""Friendlier names for some of the matcher's score components (the rest keep their own names)."""
+MINOR_WEIGHT = 0.05
+"""Components weighing this little in ``factcheck.matching.WEIGHTS`` (overall ratio, length) are left
+out of the one-line "why": they rarely explain a ranking and would wrap the line at 80 columns."""
 
 
 def why(components: Mapping[str, float]) -> str:
-    """A score's parts on a 0-100 scale, e.g. ``words 62 · numbers 100``."""
+    """A score's main parts on a 0-100 scale, heaviest first, e.g. ``terms 41 · numbers 100``."""
     parts = []
-    order = {name: i for i, name in enumerate(COMPONENT_LABELS)}
-    for name, value in sorted(components.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
+    for name, value in sorted(components.items(), key=lambda kv: (-WEIGHTS.get(kv[0], 0.0), kv[0])):
+        if WEIGHTS.get(name, 1.0) <= MINOR_WEIGHT:
+            continue
         shown = value * 100 if 0 <= value <= 1 else value
         parts.append(f"{COMPONENT_LABELS.get(name, one_line(name))} {shown:.0f}")
     return " · ".join(parts)

@@ -73,7 +73,8 @@ def test_number_pairs_read_the_matchers_comparisons() -> None:
 
 
 def test_score_components_in_words() -> None:
-    assert why({"length": 0.5, "token_set": 0.81, "numbers": 1.0}) == "words 81 · numbers 100 · length 50"
+    shown = why({"length": 0.5, "token_set": 0.81, "numbers": 1.0, "terms": 0.4, "novel": 0.3})
+    assert shown == "terms 40 · numbers 100 · words 81 · novel 30"  # by weight; length is too minor to show
 
 
 def test_context_skips_boilerplate_and_keeps_neighbours() -> None:
@@ -126,7 +127,9 @@ def test_claim_pane_says_everything_a_reviewer_needs(tmp_path: Path) -> None:
         assert "EFE says 30,000 roubles" in text and "Note: ring EFE" in text
         first = store.claim(desk.claims["zelensky_155"])
         detail = load_detail(store, Sources(store), first, DEFAULT_SETTINGS)
-        assert "Also reported by: afp (#3)" in claim_pane(detail).plain
+        assert "Also reported by:\n  afp (#3) Dozens of Chinese nationals fighting for Russia, Kyiv says" in (
+            claim_pane(detail).plain
+        )
         conflict = evidence_prompt(2, detail.evidence[1], first.text).plain
         assert (
             conflict.startswith("2 ") and "≠ conflict" in conflict and "155" in conflict and "168" in conflict

@@ -96,6 +96,8 @@ async def test_undo_restores_the_claim_and_keeps_both_events(desk: Desk, app_for
         await pilot.press("z")
         await settle(pilot)
         assert app.session.current is not None and app.session.current.id == desk.claims["zelensky_155"]
+        given_back = app.review.queue.list.row_of(desk.claims["efe_168"])
+        assert given_back is not None and given_back.claim.status is ClaimStatus.PENDING  # not "in review"
     history = kinds(desk, "zelensky_155")
     assert EventKind.DECIDED in history and EventKind.UNDONE in history
     with desk.store() as store:

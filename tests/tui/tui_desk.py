@@ -114,7 +114,7 @@ def build_desk(path: Path, *, requeued: bool = False) -> Desk:
             "upi_paid": _claim(store, articles["upi"], p["upi_paid"], 0.80, ["quantity: 2 million roubles"]),
             "markup": _claim(store, articles["afp"], p["afp_markup"], 0.60, ["event: recruitment"]),
         }
-        components = {"token_set": 0.8, "numbers": 1.0, "names": 1.0, "rare_terms": 0.6}
+        components = {"terms": 0.6, "numbers": 1.0, "token_set": 0.8, "names": 1.0}
 
         def cands(claim: str, *items: tuple[str, float, list[dict[str, Any]]]) -> None:
             store.replace_candidates(

@@ -193,6 +193,7 @@ class ReviewScreen(Screen[None]):
 
     def _act(self, action: Callable[[], Outcome], done: str | None = None) -> bool:
         """Run a review action; when a rule refuses it, say why in one line and change nothing."""
+        previous = self.session.current
         try:
             outcome = action()
         except FactcheckError as exc:
@@ -200,6 +201,9 @@ class ReviewScreen(Screen[None]):
             return False
         if outcome.changed is not None:
             self.call_after_refresh(self.queue.update_claim, outcome.changed)
+        left = {c.id for c in (outcome.changed, outcome.current) if c is not None}
+        if previous is not None and previous.id not in left:  # given back: its row no longer "in review"
+            self.call_after_refresh(self.queue.update_claim, self.store.claim(previous.id))
         self.show_claim(outcome.current)
         self.count_progress()
         if done:
@@ -271,7 +275,7 @@ class ReviewScreen(Screen[None]):
             )
             return
         evidence = item.passage.id if item else None
-        cited = f" citing {item.source.outlet if item.source else 'passage'} {evidence}" if item else ""
+        cited = f" citing {item.source.outlet if item.source else 'a'} passage {evidence}" if item else ""
         self._act(lambda: self.session.decide(verdict, evidence), f"#{claim.id} {verdict.value}{cited}")
 
     def action_keep(self) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App
-from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from factcheck.errors import FactcheckError
@@ -23,9 +22,10 @@ from factcheck.storage import Store
 from factcheck.tui import tasks
 from factcheck.tui.commands import FactcheckCommands
 from factcheck.tui.connections import Connections
+from factcheck.tui.keys import APP_BINDINGS, help_sections
 from factcheck.tui.messages import ClaimsAdded, ExportWritten, ScanFinished
 from factcheck.tui.screens.dialogs import ManualClaim, ManualClaimDialog, TextPrompt
-from factcheck.tui.screens.help import HelpScreen, HelpSection
+from factcheck.tui.screens.help import HelpScreen
 from factcheck.tui.screens.review import ReviewScreen
 from factcheck.tui.session import ReviewSession
 from factcheck.tui.tasks import JOB_ERRORS
@@ -39,28 +39,7 @@ class FactcheckApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "factcheck"
     COMMANDS = App.COMMANDS | {FactcheckCommands}
-    BINDINGS = [
-        Binding(
-            "a",
-            "add_claim",
-            "Add claim",
-            show=False,
-            id="app.add-claim",
-            tooltip="add a claim by hand (a tip, a quote heard on air)",
-        ),
-        Binding(
-            "r",
-            "rescan",
-            "Rescan",
-            show=False,
-            id="app.rescan",
-            tooltip="ingest new and changed files in ./articles (re-queued claims come first)",
-        ),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="every key"),
-        Binding(
-            "q", "quit", "Quit", show=False, id="app.quit", tooltip="quit, giving back the claims you hold"
-        ),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -115,52 +94,7 @@ class FactcheckApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.push_screen(HelpScreen(self.help_sections()))
-
-    def help_sections(self) -> list[HelpSection]:
-        """The key map, read from the bindings themselves so it cannot drift from them."""
-        bindings = {
-            b.id: b for b in [*ReviewScreen.BINDINGS, *self.BINDINGS] if isinstance(b, Binding) and b.id
-        }
-
-        def rows(*ids: str) -> list[tuple[str, str]]:
-            return [
-                (self.get_key_display(bindings[i]), bindings[i].tooltip or bindings[i].description)
-                for i in ids
-            ]
-
-        return [
-            (
-                "Decide (saved at once; the next claim opens)",
-                rows("review.verified", "review.disputed", "review.unsupported", "review.keep"),
-            ),
-            (
-                "Evidence",
-                [
-                    ("1-9", bindings["review.select-1"].tooltip),
-                    *rows("review.find-evidence", "review.open-article"),
-                ],
-            ),
-            ("This claim", rows("review.note", "review.undo", "review.skip")),
-            (
-                "Queue",
-                [
-                    ("↑ ↓ j k", "move in the focused list"),
-                    ("Enter", "open the highlighted claim"),
-                    *rows("review.search", "review.filter", "review.toggle-queue"),
-                    ("Tab", "next pane"),
-                    ("Esc", "clear the search · close a dialog"),
-                ],
-            ),
-            ("Corpus", rows("app.add-claim", "app.rescan")),
-            (
-                "App",
-                [
-                    ("ctrl+p", "commands: export Markdown/JSON, jump to claim, set filter, change reviewer"),
-                    *rows("app.help", "app.quit"),
-                ],
-            ),
-        ]
+        self.push_screen(HelpScreen(help_sections(self.get_key_display)))
 
     # --- reviewer -------------------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -23,6 +22,7 @@ from factcheck.settings import Settings
 from factcheck.storage import Store
 from factcheck.tui.connections import Connections
 from factcheck.tui.data import ClaimDetail, Sources, load_detail, load_progress, passage_item
+from factcheck.tui.keys import REVIEW_BINDINGS
 from factcheck.tui.messages import ProgressCounted
 from factcheck.tui.render import one_line
 from factcheck.tui.screens.article import ArticleScreen
@@ -39,111 +39,12 @@ RENEW_FRACTION = 1 / 3
 """Renew the open claim's lease after a third of its length, so a slow reader never loses it."""
 
 
-def _select_bindings() -> list[Binding]:
-    first = Binding(
-        "1",
-        "select(1)",
-        "Evidence",
-        key_display="1-9",
-        id="review.select-1",
-        tooltip="select candidate N as the evidence (verified and disputed need one)",
-    )
-    rest = [
-        Binding(str(n), f"select({n})", f"Evidence {n}", show=False, id=f"review.select-{n}")
-        for n in range(2, 10)
-    ]
-    return [first, *rest]
-
-
 class ReviewScreen(Screen[None]):
     """Queue | claim | evidence. Under 100 columns the queue is hidden (``l`` shows it) and the claim
     sits above its evidence; from 160 columns the three panes stand side by side."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
-    BINDINGS = [
-        Binding(
-            "v",
-            "decide('verified')",
-            "Verified",
-            id="review.verified",
-            tooltip="record verified, citing the selected evidence; open the next claim",
-        ),
-        Binding(
-            "d",
-            "decide('disputed')",
-            "Disputed",
-            id="review.disputed",
-            tooltip="record disputed, citing the selected evidence; open the next claim",
-        ),
-        Binding(
-            "u",
-            "decide('unsupported')",
-            "Unsupported",
-            id="review.unsupported",
-            tooltip="record unsupported (evidence optional); open the next claim",
-        ),
-        Binding(
-            "c",
-            "keep",
-            "Keep",
-            id="review.keep",
-            tooltip="re-queued claim: keep the earlier verdict and evidence",
-        ),
-        *_select_bindings(),
-        Binding(
-            "n",
-            "note",
-            "Note",
-            show=False,
-            id="review.note",
-            tooltip="write a note (saved now and with the decision)",
-        ),
-        Binding(
-            "z", "undo", "Undo", id="review.undo", tooltip="undo your last decision (history keeps both)"
-        ),
-        Binding("s", "skip", "Skip", id="review.skip", tooltip="leave this claim for later; open the next"),
-        Binding(
-            "e",
-            "find_evidence",
-            "Find evidence",
-            show=False,
-            id="review.find-evidence",
-            tooltip="search all passages and link the one you choose as the evidence",
-        ),
-        Binding(
-            "o",
-            "open_article",
-            "Open article",
-            show=False,
-            id="review.open-article",
-            tooltip="read the selected candidate (or the claim) in its full article",
-        ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            key_display="/",
-            show=False,
-            id="review.search",
-            tooltip="search claims by their words",
-        ),
-        Binding(
-            "f",
-            "cycle_filter",
-            "Filter",
-            show=False,
-            id="review.filter",
-            tooltip="queue filter: pending → re-queued → decided → all",
-        ),
-        Binding(
-            "l",
-            "toggle_queue",
-            "Queue",
-            show=False,
-            id="review.toggle-queue",
-            tooltip="show or hide the queue pane",
-        ),
-    ]
+    BINDINGS = REVIEW_BINDINGS
 
     def __init__(self, session: ReviewSession, settings: Settings, connections: Connections) -> None:
         super().__init__()

@@ -72,9 +72,17 @@ class Pane:
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
-    """A desk folder: the sample articles ingested by the installed command, plus one claim whose text
-    holds escape sequences (written straight into the store, as a corrupted or hostile row would be)."""
+    """A desk folder: the sample articles plus one carrying OSC title and colour sequences, ingested by
+    the installed command (which strips them), plus one claim whose text still holds escape sequences
+    (written straight into the store, as a corrupted or hostile row would be: the screen must strip
+    them again)."""
     shutil.copytree(REPO / "articles", tmp_path / "articles")
+    (tmp_path / "articles" / "wire-2025-04-11-hostile.txt").write_text(
+        "Wire \x1b]0;PWNED\x07report\n"
+        "Officials said 155 Chinese citizens \x1b[31mwere\x1b[0m fighting for Russia, \x1b]2;PWNED\x1b\\the wire "
+        "reported on Friday.\n",
+        encoding="utf-8",
+    )
     assert FACTCHECK is not None
     subprocess.run(
         [FACTCHECK, "--db", "queue.db", "ingest", "articles"],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tui_desk import FROZEN, REVIEWER, Desk, build_desk
 
-from factcheck.settings import DEFAULT_SETTINGS
+from factcheck.settings import DEFAULT_SETTINGS, Settings
 from factcheck.tui.app import FactcheckApp, make_app
 
 
@@ -45,11 +45,11 @@ def app_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callabl
     monkeypatch.chdir(tmp_path)
     made: list[FactcheckApp] = []
 
-    def factory(desk: Desk, reviewer: str = REVIEWER) -> FactcheckApp:
+    def factory(desk: Desk, reviewer: str = REVIEWER, settings: Settings = DEFAULT_SETTINGS) -> FactcheckApp:
         app = make_app(
             Path(desk.path.relative_to(tmp_path)),
             reviewer=reviewer,
-            settings=DEFAULT_SETTINGS,
+            settings=settings,
             articles_dir=Path("articles"),
             clock=lambda: FROZEN,
         )

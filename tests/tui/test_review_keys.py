@@ -9,6 +9,7 @@ from tui_helpers import record_notifications, settle
 
 from factcheck.models import ClaimStatus, EventKind, Verdict
 from factcheck.queue import Reviewer
+from factcheck.settings import Settings
 from factcheck.tui.app import FactcheckApp
 from factcheck.tui.screens.review import ReviewScreen
 
@@ -201,3 +202,19 @@ async def test_quit_releases_every_lease(desk: Desk, app_for: AppFactory) -> Non
     with desk.store() as store:
         assert store.held_by(REVIEWER) == []
     assert kinds(desk, "zelensky_155")[-1] is EventKind.RELEASED
+
+
+async def test_the_open_claims_lease_is_renewed_while_it_is_read(desk: Desk, app_for: AppFactory) -> None:
+    """A 1.2 s lease renewed every 0.4 s: after 2 s the claim is still ours and nobody else can take it."""
+    app = app_for(desk, settings=Settings(lease_minutes=0.02))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.session.current
+        assert first is not None
+        await pilot.pause(2.0)
+        with desk.store() as store:
+            claim = store.claim(first.id)
+            assert claim.lease_owner == REVIEWER and claim.lease_expires is not None
+            assert claim.lease_expires > (first.lease_expires or "")
+            other = Reviewer(store, "ana").next()
+            assert other is not None and other.id != first.id

@@ -129,7 +129,8 @@ class QueuePane(Vertical):
         if message.total >= 0:
             self._loading = False
             self.total = message.total
-            self.list.reset(message.total)
+            empty = "No claims here. f: next filter" + (" · Esc: clear the search" if self.search else "")
+            self.list.reset(message.total, empty)
         current = self._current  # a page read before the claim was leased still shows it as it is now
         rows = [
             QueueRow(current, r.outlet, r.conflict) if current and r.claim.id == current.id else r

@@ -87,6 +87,7 @@ class QueueList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.total = 0
+        self.placeholder = "loading…"
         self.current_id: int | None = None
         self._pages: LRUCache[int, list[QueueRow]] = LRUCache(KEPT_PAGES)
         self._wanted: set[int] = set()
@@ -95,9 +96,10 @@ class QueueList(ScrollView, can_focus=True):
 
     # --- data in ------------------------------------------------------------------------------------
 
-    def reset(self, total: int) -> None:
-        """Forget every row (a new filter or search) and size the list for ``total`` claims."""
-        self.total = total
+    def reset(self, total: int, placeholder: str = "") -> None:
+        """Forget every row (a new filter or search) and size the list for ``total`` claims;
+        ``placeholder`` is what an empty list says."""
+        self.total, self.placeholder = total, placeholder
         self._pages.clear()
         self._wanted.clear()
         self._strips.clear()
@@ -167,6 +169,10 @@ class QueueList(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y
         width = self.size.width
         if index >= self.total:
+            if index == 0 and self.placeholder:
+                return Strip(
+                    [Segment(set_cell_size(f"  {self.placeholder}", width), self.rich_style + _style("dim"))]
+                )
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
         on_cursor = index == self.cursor

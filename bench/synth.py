@@ -6,8 +6,12 @@ Articles of about 25 sentences on varied topics. Matching is made non-trivial on
   by several outlets, each in its own words (templates, synonyms, number formats such as "11,400",
   "some 11,400", "more than 11,000");
 * about one report in eight gives a different figure for the event (a conflict to flag);
-* entities are shared across topics (the same minister, city or agency appears in unrelated events),
-  numbers repeat (round figures, years), and filler sentences reuse the topic's vocabulary;
+* entities are shared across topics (the same minister, city or agency appears in unrelated events,
+  popular ones far more often: a Zipf-like draw from pools of thousands of generated names, so the
+  vocabulary has the long tail of real news), numbers repeat (round figures, years), and filler
+  sentences reuse the topic's vocabulary;
+* each event has a distinctive detail (a programme, a site, a vessel) that some of its reports name,
+  as real reports of one event share a few rare words;
 * page furniture (advertisement lines, credits) is mixed in, as in real pages.
 
 Everything derives from ``random.Random`` seeded per article and per event, so article ``i`` is the
@@ -20,6 +24,7 @@ Each article carries its ground truth: which sentence reports which event (``fac
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +73,58 @@ ORGS = [
     "the defence ministry",
     "the environment agency",
 ]
+SYLLABLES = _words("""ka lo ven dra mi sor tal bre nu quin ro zel ash fen gor hal ix jun mar pel rik sta tor ul
+vas wen yor bel cor dun el fa gri hem ist jo kel lum mor nia os pra qua rel sen tiv urs vel wy xan yel zor""")
+PLACE_ENDINGS = ["ford", "ton", "vale", "mouth", "field", "bury", "stead", "wick", "holm", "gate"]
+INSTITUTIONS = [
+    "city council",
+    "water board",
+    "health trust",
+    "port authority",
+    "transport agency",
+    "police department",
+    "school board",
+    "chamber of commerce",
+    "housing agency",
+    "energy cooperative",
+    "farmers' union",
+    "football club",
+    "university",
+    "district court",
+    "fire service",
+]
+DETAILS = [
+    "under the {} programme",
+    "at the {} site",
+    "near the {} junction",
+    "aboard the {}",
+    "in the {} district",
+    "as part of Operation {}",
+    "at the {} plant",
+    "through the {} scheme",
+]
+
+
+def _coined(rnd: random.Random, syllables: tuple[int, int] = (2, 3)) -> str:
+    """A made-up proper name ("Velmorka"): thousands of them give the vocabulary a realistic long tail."""
+    return "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(*syllables))).capitalize()
+
+
+def _pool(kind: str, size: int, make: Callable[[random.Random], str]) -> list[str]:
+    rnd = random.Random(f"{SEED}-{kind}")
+    return list(dict.fromkeys(make(rnd) for _ in range(size)))
+
+
+PEOPLE = _pool("people", 4000, lambda r: f"{r.choice(FIRST)} {_coined(r)}")
+TOWNS = _pool("towns", 800, lambda r: _coined(r, (1, 2)) + r.choice(PLACE_ENDINGS))
+
+
+def _zipf(rnd: random.Random, items: list[str]) -> str:
+    """A popular item far more often than a rare one, like names in the news: the top 1% of a pool
+    takes about 16% of the draws, the top 10% about 40%."""
+    return items[int(len(items) * rnd.random() ** 2.5)]
+
+
 DAYS = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "at the weekend", "last week"]
 
 # topic: (verbs as (active, passive) pairs, units, nouns for fillers)
@@ -146,6 +203,7 @@ class Event:
     unit: str
     number: int
     day: str
+    detail: str
 
 
 def event(index: int, seed: int = SEED) -> Event:
@@ -155,16 +213,19 @@ def event(index: int, seed: int = SEED) -> Event:
     verbs, units, _ = TOPICS[topic]
     magnitude = rnd.choice([10, 100, 1_000, 10_000])
     number = rnd.randint(12, 99) * magnitude // 10 + rnd.choice([0, 0, 0, rnd.randint(1, 9)])
+    town = _zipf(rnd, TOWNS)
+    org = f"the {_zipf(rnd, TOWNS)} {rnd.choice(INSTITUTIONS)}" if rnd.random() < 0.6 else rnd.choice(ORGS)
     return Event(
         index,
         topic,
-        f"{rnd.choice(FIRST)} {rnd.choice(LAST)}",
-        rnd.choice(ORGS),
-        rnd.choice(PLACES),
+        _zipf(rnd, PEOPLE),
+        org,
+        town,
         rnd.choice(verbs),
         rnd.choice(units),
         number,
         rnd.choice(DAYS),
+        rnd.choice(DETAILS).format(_coined(rnd)),
     )
 
 
@@ -190,13 +251,14 @@ def _fact_sentence(rnd: random.Random, e: Event, number: int) -> str:
         rnd.choice(SYNONYMS["officials"]),
     )
     org = e.org[0].upper() + e.org[1:]
+    detail = f" {e.detail}" if rnd.random() < 0.6 else ""
     templates = [
-        f"{e.person} {said} that {e.org} had {e.verb[0]} {num} {e.unit} in {e.place} {e.day}.",
-        f"According to {e.org}, {num} {e.unit} were {e.verb[1]} in {e.place} {e.day}, {e.person} {said}.",
-        f"{org} {e.verb[0]} {num} {e.unit} across {e.place}, {officials} said {e.day}.",
-        f"In {e.place}, {num} {e.unit} have been {e.verb[1]}, {e.person} of {e.org} {said} {e.day}.",
-        f"\u201cWe have {e.verb[0]} {num} {e.unit} in {e.place},\u201d {e.person} {said}.",
-        f"Figures released by {e.org} {e.day} show {num} {e.unit} {e.verb[1]} in {e.place}.",
+        f"{e.person} {said} that {e.org} had {e.verb[0]} {num} {e.unit} in {e.place}{detail} {e.day}.",
+        f"According to {e.org}, {num} {e.unit} were {e.verb[1]} in {e.place}{detail} {e.day}, {e.person} {said}.",
+        f"{org} {e.verb[0]} {num} {e.unit} across {e.place}{detail}, {officials} said {e.day}.",
+        f"In {e.place}, {num} {e.unit} have been {e.verb[1]}{detail}, {e.person} of {e.org} {said} {e.day}.",
+        f"\u201cWe have {e.verb[0]} {num} {e.unit} in {e.place}{detail},\u201d {e.person} {said}.",
+        f"Figures released by {e.org} {e.day} show {num} {e.unit} {e.verb[1]} in {e.place}{detail}.",
     ]
     return rnd.choice(templates)
 
@@ -246,7 +308,7 @@ def article(index: int, seed: int = SEED) -> Article:
     oldest = max(0, newest - WINDOW)
     events = [event(i, seed) for i in rnd.sample(range(oldest, newest), k=EVENTS_DRAWN)]
     lead = events[0]
-    people = [e.person for e in events] + [f"{rnd.choice(FIRST)} {rnd.choice(LAST)}" for _ in range(2)]
+    people = [e.person for e in events] + [_zipf(rnd, PEOPLE) for _ in range(3)]
     facts: dict[str, int] = {}
     conflicts: dict[str, int] = {}
     sentences: list[str] = []

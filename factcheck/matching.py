@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,19 +57,27 @@ FTS_TERMS = 8
 """The claim's rarest terms ORed into the FTS5 query. Rare terms (names, numbers, unusual verbs) are
 what a restatement in another outlet shares; common ones only make the query slow and the hits vague."""
 
-FTS_MORE_TERMS = 16
-"""When the rarest terms find fewer than ``FTS_LIMIT`` passages (a small corpus, or a claim whose
-evidence shares only common words and a figure: "168 Chinese citizens ... in the Russian army"), the
-query is widened once to this many terms. It only happens when the first query was cheap."""
+FTS_POSTINGS = 500
+FTS_MIN_TERMS = 2
+"""Query cost budget: FTS5 ranks every passage that holds any query term (~2 us each here), so terms are
+taken rarest first only while their document frequencies add up to 500 (at least two terms). A
+name or a figure is rare; "said" or "government" would add thousands of passages and nothing else."""
 
-FTS_LIMIT = 200
+FTS_MORE_TERMS = 16
+FTS_WIDEN_BELOW = 50
+"""When the rarest terms find fewer than ``FTS_WIDEN_BELOW`` passages (a small corpus, or a claim whose
+evidence shares only common words and a figure: "168 Chinese citizens ... in the Russian army"), the
+query is widened once to ``FTS_MORE_TERMS`` terms. That only happens when the first query was cheap, and
+never in a large corpus where the rare terms already find plenty."""
+
+FTS_LIMIT = 100
 """FTS hits (best bm25 first) that rapidfuzz reranks per claim: the product owner's measurement."""
 
-RERANK_DEEP = 40
+RERANK_DEEP = 25
 """How many of the reranked hits get the costly components (quantities, fuzzy names, term weights):
-twice the candidates we store, so a passage that the deep components promote is still in reach."""
+a quarter more than the candidates we store, so a passage the deep components promote is in reach."""
 
-BM25_KEEP = 20
+BM25_KEEP = 5
 """The best bm25 hits always get the deep components too, whatever their fuzzy score (a passage that
 shares the claim's rarest terms in other words must not be lost to the cheap stage)."""
 
@@ -92,6 +101,10 @@ WEIGHTS: dict[str, float] = {
 """Component weights, set by measurement on the labelled samples (docs/BENCHMARKS.md): in a corpus
 where every article covers the same story, idf-weighted term overlap and quantities separate evidence
 from topical noise best; token_set_ratio alone ranks whole paragraphs of shared topic words first."""
+
+NUMBERS_KEEP = 10
+"""Also fully scored: up to this many further hits with a written number near one of the claim's figures
+(the cheap components are blind to "168 Chinese citizens" as evidence against "155 Chinese citizens")."""
 
 CHEAP = ("token_set", "ratio", "length")
 """Components computed for every FTS hit (rapidfuzz over the batch); the others only for the
@@ -147,10 +160,12 @@ DUPLICATE_RATIO = 90.0
 """fuzz.ratio of whole bodies at which an article is a near-copy (a changed byline or credit line
 keeps a copy above 95; two outlets' own stories on one event are far below 60)."""
 
-REVERSE_LIMIT = 40
-"""Existing claims (FTS over claim text) that each passage of a new article is scored against."""
+REVERSE_LIMIT = 10
+"""Existing claims (FTS over claim text, best bm25 first) that each passage of a new article is scored
+against. A passage that restates or contradicts a claim shares its rare words, so it is among the first
+few; scoring every loosely related claim would make adding an article cost seconds."""
 
-CLUSTER_LIMIT = 20
+CLUSTER_LIMIT = 10
 """Similar claims (FTS over claim text) checked per claim when clustering."""
 
 CLUSTER_WITH_NUMBERS = 50.0
@@ -166,6 +181,9 @@ CLUSTER_RATIO = 40.0
 """fuzz.ratio floor for both cases: token_set_ratio alone calls any subset of the other's words the same
 claim ("Two Chinese nationals were taken prisoner" inside a long sentence about 155 Chinese citizens)."""
 
+DF_REFRESH_GROWTH = 1.1
+"""Cached document frequencies are dropped once the corpus has 10% more passages than when cached."""
+
 SEARCH_MAX_TERMS = 32
 """Words of a free-text search that reach FTS5 (the rest of a pasted paragraph adds nothing)."""
 
@@ -176,7 +194,6 @@ def _wordset(text: str) -> frozenset[str]:
 
 
 _QUERY_CHARS = re.compile(r"[^\W_]+")  # what unicode61 keeps as token characters (letters, digits)
-_NUMBER = re.compile(r"\d+(?:[,.]\d+)*")
 _STOPWORDS = _wordset(
     """a about after against all also an and any are as at be been before being between both but by can
     could did do does during each for from had has have he her here him his how i if in into is it its
@@ -250,7 +267,7 @@ def _canonical_text(text: str) -> str:
 class _Features:
     """What ranking needs of one text, computed once per distinct text."""
 
-    norm: str  # canonical content words, numbers without separators: rapidfuzz's input
+    norm: str  # canonical content words, space-joined: rapidfuzz's input
     size: int  # content words
     words: tuple[str, ...]  # distinct lower-case words as written (FTS queries and frequencies)
     sequence: tuple[str, ...]  # canonical content words in order, split as FTS5 splits them
@@ -259,19 +276,20 @@ class _Features:
 
 @lru_cache(maxsize=200_000)
 def _features(text: str) -> _Features:
-    """Normalise a claim or passage for fuzzy scoring and term lookups."""
-    canonical = _canonical_text(text)
-    joined = _NUMBER.sub(lambda m: m.group().replace(",", ""), canonical)
-    content = [_CANONICAL.get(w, w) for w in _QUERY_CHARS.findall(joined) if w not in _STOPWORDS]
-    sequence = tuple(_CANONICAL.get(w, w) for w in _QUERY_CHARS.findall(canonical) if w not in _STOPWORDS)
-    raw = _QUERY_CHARS.findall(text)
-    words = tuple(dict.fromkeys(w.lower() for w in raw if w.lower() not in _STOPWORDS))
-    names = frozenset(
-        _CANONICAL.get(w.lower(), w.lower())
-        for w in raw
-        if w[0].isupper() and w.lower() not in _NOT_NAMES and len(w) > 1
+    """Normalise a claim or passage for fuzzy scoring and term lookups (one pass per token list)."""
+    canonical = _CANONICAL.get
+    sequence = tuple(
+        canonical(w, w) for w in _QUERY_CHARS.findall(_canonical_text(text)) if w not in _STOPWORDS
     )
-    return _Features(" ".join(content), len(content), words, sequence, names)
+    raw = _QUERY_CHARS.findall(text)
+    lowered = [w.lower() for w in raw]
+    words = tuple(dict.fromkeys(w for w in lowered if w not in _STOPWORDS))
+    names = frozenset(
+        canonical(low, low)
+        for w, low in zip(raw, lowered, strict=True)
+        if w[0].isupper() and len(w) > 1 and low not in _NOT_NAMES
+    )
+    return _Features(" ".join(sequence), len(sequence), words, sequence, names)
 
 
 @lru_cache(maxsize=200_000)
@@ -354,14 +372,47 @@ class _Hit:
     bm25: float = 0.0
 
 
+@dataclass
+class _Frequencies:
+    """Document frequencies already looked up in one store, and the corpus size when first filled."""
+
+    passages: int
+    df: dict[str, int]
+
+
+_FREQUENCIES: weakref.WeakKeyDictionary[Store, _Frequencies] = weakref.WeakKeyDictionary()
+
+
+def _frequency_cache(store: Store, passages: int) -> dict[str, int]:
+    """The process's document-frequency cache for a store. fts5vocab counts a term by walking its
+    posting list (~60 us for a common term at 25k passages), so a frequency is looked up once and kept;
+    terms of a newly linked article are forgotten (``_forget_terms``) and the whole cache is dropped once
+    the corpus has grown by ``DF_REFRESH_GROWTH`` (another process may have ingested meanwhile)."""
+    cache = _FREQUENCIES.get(store)
+    if cache is None or passages > cache.passages * DF_REFRESH_GROWTH:
+        cache = _FREQUENCIES[store] = _Frequencies(passages, {})
+    return cache.df
+
+
+def _forget_terms(store: Store, texts: Iterable[str]) -> None:
+    """Drop cached frequencies of every term of these texts (they just changed)."""
+    cache = _FREQUENCIES.get(store)
+    if cache is None:
+        return
+    words = [w for text in texts for w in (*_features(text).words, *_features(text).sequence)]
+    for stems in _stems(store, words).values():
+        for stem in stems:
+            cache.df.pop(stem, None)
+
+
 class _Index:
     """Document frequencies and article flags for one linking run over a store (cheap to build; the
-    frequencies of a run's terms are fetched in batches and kept for the run)."""
+    frequencies are fetched in batches and cached per store, see ``_frequency_cache``)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.passages = max(store.passage_count(), 1)
-        self._df: dict[str, int] = {}
+        self.passages = max(store.approx_passage_count(), 1)
+        self._df = _frequency_cache(store, self.passages)
         self._idf: dict[str, float] = {}
         self._roots: dict[int, int] = {}
         self._proxies = _proxy_stems(store)
@@ -399,15 +450,27 @@ class _Index:
         """Inverse document frequency with the bm25 shape (rarer terms weigh more, never negative)."""
         return math.log(1.0 + (self.passages - df + 0.5) / (df + 0.5))
 
-    def query(self, text: str, *, own_passage: bool, limit: int = FTS_TERMS) -> str | None:
+    def query(
+        self, text: str, *, own_passage: bool, limit: int | None = None, budget: int | None = None
+    ) -> str | None:
         """An FTS5 expression ORing the text's rarest terms, or None when no term can match anything
-        else. With ``own_passage`` a term found in a single passage is skipped: that passage is the
+        else. Terms are added rarest first while their passages add up to ``budget`` (at least
+        ``FTS_MIN_TERMS`` of them): the query's cost is its postings, so it stays flat as the corpus
+        grows. With ``own_passage`` a term found in a single passage is skipped: that passage is the
         text itself, so the term cannot lead anywhere."""
         terms = self.terms(text)
         df = self.frequencies(terms)
         floor = 1 if own_passage else 0
-        usable = sorted((s for s in terms if df[s] > floor), key=lambda s: (df[s], s))[:limit]
-        return " OR ".join(_quote(terms[s]) for s in usable) or None
+        chosen: list[str] = []
+        postings, budget = 0, budget or FTS_POSTINGS
+        for stem in sorted((s for s in terms if df[s] > floor), key=lambda s: (df[s], s))[
+            : limit or FTS_TERMS
+        ]:
+            if len(chosen) >= FTS_MIN_TERMS and postings + df[stem] > budget:
+                break
+            chosen.append(stem)
+            postings += df[stem]
+        return " OR ".join(_quote(terms[s]) for s in chosen) or None
 
     def root(self, article_id: int | None) -> int | None:
         """The original an article is a syndicated copy of (itself when it is no copy)."""
@@ -449,24 +512,42 @@ def _calibrated(blend: float) -> float:
     return 100.0 * min(1.0, max(0.0, (blend - SCORE_FLOOR) / (SCORE_CEILING - SCORE_FLOOR)))
 
 
-def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[dict[str, float]]:
-    """token_set, ratio and length of every hit, in hit order (rapidfuzz over the whole batch)."""
+def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[tuple[float, float, float]]:
+    """token_set, ratio and length (0-1) of every hit, in hit order (rapidfuzz over the whole batch)."""
     norms = [_features(h.text).norm for h in hits]
-    token_set = {
-        i: s for _, s, i in process.extract(claim.norm, norms, scorer=SCORER, processor=PROCESSOR, limit=None)
-    }
-    ratio = {
-        i: s
-        for _, s, i in process.extract(claim.norm, norms, scorer=fuzz.ratio, processor=PROCESSOR, limit=None)
-    }
+    token_set = [0.0] * len(hits)
+    ratio = [0.0] * len(hits)
+    for _, score, i in process.extract(claim.norm, norms, scorer=SCORER, processor=PROCESSOR, limit=None):
+        token_set[i] = score / 100
+    for _, score, i in process.extract(claim.norm, norms, scorer=fuzz.ratio, processor=PROCESSOR, limit=None):
+        ratio[i] = score / 100
     out = []
     for i, hit in enumerate(hits):
         size = _features(hit.text).size
         length = min(1.0, LENGTH_SLACK * min(size, claim.size) / max(size, claim.size, 1))
-        out.append(
-            {"token_set": token_set.get(i, 0.0) / 100, "ratio": ratio.get(i, 0.0) / 100, "length": length}
-        )
+        out.append((token_set[i], ratio[i], length))
     return out
+
+
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+@lru_cache(maxsize=200_000)
+def _numerals(text: str) -> tuple[float, ...]:
+    """The digit-written numbers of a text (a cheap look, before the quantity parser)."""
+    return tuple(float(m.group().replace(",", "")) for m in _NUMERAL.finditer(text))
+
+
+def _may_quantify(claim_text: str, passage_text: str) -> bool:
+    """The passage has a written number within a factor of ten of one of the claim's figures: it may
+    give another figure for the same thing (168 vs 155), which fuzzy scores cannot see."""
+    figures = [m for q in _quantities(claim_text) if _specificity(q) == 1.0 and (m := _magnitude(q))]
+    return any(f / 10 <= n <= f * 10 for n in _numerals(passage_text) for f in figures)
+
+
+def _cheap_blend(cheap: tuple[float, float, float]) -> float:
+    """The blend of the cheap components alone (what picks the passages that get the others)."""
+    return sum(WEIGHTS[k] * v for k, v in zip(CHEAP, cheap, strict=True))
 
 
 def _has_name(name: str, passage: _Features) -> bool:
@@ -545,27 +626,55 @@ def _specificity(q: Quantity) -> float:
     return SMALL_COUNT_WEIGHT if small else 1.0
 
 
-def _overlap(index: _Index, claim: _Terms, passage: _Terms) -> tuple[float, float | None]:
+@dataclass(frozen=True, slots=True)
+class _ClaimView:
+    """What scoring needs of the claim, prepared once per claim rather than once per passage."""
+
+    text: str
+    features: _Features
+    terms: _Terms
+    norm: float  # idf-weighted length of the claim's term vector
+    pair_total: float  # idf weight of all its adjacent term pairs
+    name_weights: dict[str, float]
+
+
+def _claim_view(index: _Index, text: str) -> _ClaimView:
+    """Prepare a claim for scoring against many passages."""
+    features, terms = _features(text), _terms(index.store, text)
+    w = index.weights(terms.stems)
+    return _ClaimView(
+        text,
+        features,
+        terms,
+        math.sqrt(sum(w[t] ** 2 for t in terms.stems)),
+        sum(w[a] + w[b] for a, b in terms.pairs),
+        _name_weights(index, features.names),
+    )
+
+
+def _overlap(w: dict[str, float], claim: _ClaimView, passage: _Terms) -> tuple[float, float | None]:
     """Cosine of the idf-weighted term sets ("terms"), and the idf-weighted share of the claim's
     adjacent term pairs that the passage also has ("phrases"; None for a claim of one word)."""
-    w = index.weights(claim.stems | passage.stems)
-    claim_norm = sum(w[t] ** 2 for t in claim.stems)
-    passage_norm = sum(w[t] ** 2 for t in passage.stems)
-    dot = sum(w[t] ** 2 for t in claim.stems & passage.stems)
-    terms = dot / math.sqrt(claim_norm * passage_norm) if claim_norm and passage_norm else 0.0
-    total = sum(w[a] + w[b] for a, b in claim.pairs)
-    if not total:
+    passage_norm = math.sqrt(sum(w[t] ** 2 for t in passage.stems))
+    dot = sum(w[t] ** 2 for t in claim.terms.stems & passage.stems)
+    terms = dot / (claim.norm * passage_norm) if claim.norm and passage_norm else 0.0
+    if not claim.pair_total:
         return terms, None
-    return terms, sum(w[a] + w[b] for a, b in claim.pairs & passage.pairs) / total
+    return terms, sum(w[a] + w[b] for a, b in claim.terms.pairs & passage.pairs) / claim.pair_total
 
 
-def _deep(index: _Index, claim_text: str, hit: _Hit, cheap: dict[str, float]) -> _Scored:
-    """All components of one claim-passage pair, from its cheap ones."""
-    components = dict(cheap)
-    numbers, pairs = _numbers(claim_text, hit.text)
-    claim = _features(claim_text)
-    names = _names(claim, _features(hit.text), _name_weights(index, claim.names))
-    terms, phrases = _overlap(index, _terms(index.store, claim_text), _terms(index.store, hit.text))
+def _deep(
+    w: dict[str, float],
+    claim: _ClaimView,
+    hit: _Hit,
+    passage_terms: _Terms,
+    cheap: tuple[float, float, float],
+) -> _Scored:
+    """All components of one claim-passage pair, from its cheap ones (``w``: idf of every term)."""
+    components = dict(zip(CHEAP, cheap, strict=True))
+    numbers, pairs = _numbers(claim.text, hit.text)
+    names = _names(claim.features, _features(hit.text), claim.name_weights)
+    terms, phrases = _overlap(w, claim, passage_terms)
     components["terms"] = terms
     for key, value in (("numbers", numbers), ("names", names), ("phrases", phrases)):
         if value is not None:
@@ -577,10 +686,19 @@ def _deep(index: _Index, claim_text: str, hit: _Hit, cheap: dict[str, float]) ->
 def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | None = None) -> list[_Scored]:
     """Score hits against a claim, best first. Every hit gets the cheap components; the ``deep`` best
     of them (plus the ``BM25_KEEP`` first hits, FTS order) also get the others."""
-    cheap = _cheap(_features(claim_text), hits)
-    order = sorted(range(len(hits)), key=lambda i: (-_blend(cheap[i]), hits[i].passage_id))
-    chosen = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
-    scored = [_deep(index, claim_text, hits[i], cheap[i]) for i in chosen]
+    claim = _claim_view(index, claim_text)
+    cheap = _cheap(claim.features, hits)
+    blends = [_cheap_blend(c) for c in cheap]
+    order = sorted(range(len(hits)), key=lambda i: (-blends[i], hits[i].passage_id))
+    picked = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
+    figures = [i for i in order if i not in picked and _may_quantify(claim.text, hits[i].text)]
+    chosen = sorted(picked | set(figures[:NUMBERS_KEEP]))
+    _stems(index.store, (word for i in chosen for word in _features(hits[i].text).sequence))  # one batch
+    passage_terms = {i: _terms(index.store, hits[i].text) for i in chosen}
+    w = index.weights(
+        {t for terms in passage_terms.values() for t in terms.stems} | claim.terms.stems
+    )  # one batch of document frequencies for all of them
+    scored = [_deep(w, claim, hits[i], passage_terms[i], cheap[i]) for i in chosen]
     scored.sort(key=lambda s: (-s.score, s.hit.passage_id))
     return scored
 
@@ -620,13 +738,13 @@ def _search(
     index: _Index, text: str, *, own_passage: bool, limit: int, fetch: Callable[[str], list[_Row]]
 ) -> list[_Row]:
     """``fetch`` with the query of the text's rarest terms, widened once to ``FTS_MORE_TERMS`` terms
-    when it finds fewer than ``limit`` rows."""
+    when it finds fewer than ``FTS_WIDEN_BELOW`` rows (or ``limit``, if smaller)."""
     query = index.query(text, own_passage=own_passage)
     if query is None:
         return []
     rows = fetch(query)
-    if len(rows) < limit:
-        wider = index.query(text, own_passage=own_passage, limit=FTS_MORE_TERMS)
+    if len(rows) < min(limit, FTS_WIDEN_BELOW):
+        wider = index.query(text, own_passage=own_passage, limit=FTS_MORE_TERMS, budget=4 * FTS_POSTINGS)
         if wider is not None and wider != query:
             rows = fetch(wider)
     return rows
@@ -676,23 +794,25 @@ def link_new_article(store: Store, article: Article, settings: Settings) -> dict
     keeping the best ``settings.candidates_stored``; candidates in superseded articles are dropped
     from the claims touched. Returns ``{existing claim id: [candidates from this article that made
     its list]}`` so the caller can decide re-queues. The work depends on the new article only."""
+    passages = [p for p in store.passages(article.id) if not p.boilerplate]
+    _forget_terms(store, [p.text for p in passages])
     index = _Index(store)
     own = store.claims(article_id=article.id)
     written: dict[int, list[Candidate]] = {c.id: _rank(index, c, settings, ()) for c in own}
-    merged, fresh = _merge_new_passages(index, store.article(article.id), settings)
+    hits = _reverse_hits(index, article, passages)
+    _add_mirrored_hits(store, hits, own, written, passages)
+    merged, fresh = _merge_new_passages(index, store.article(article.id), hits, settings)
     written.update(merged)
     store.set_candidates(written)
     return fresh
 
 
-def _reverse_hits(index: _Index, article: Article) -> tuple[dict[int, Claim], dict[int, list[_Hit]]]:
+def _reverse_hits(index: _Index, article: Article, passages: Sequence[Passage]) -> dict[int, list[_Hit]]:
     """Existing claims of other articles that the new article's passages may bear on, each with the
     new passages that found it (FTS over claim text with each passage's rarest terms)."""
     store = index.store
     found: dict[int, list[_Hit]] = {}
-    for p in store.passages(article.id):
-        if p.boilerplate:
-            continue
+    for p in passages:
         rows = _search(
             index,
             p.text,
@@ -702,19 +822,42 @@ def _reverse_hits(index: _Index, article: Article) -> tuple[dict[int, Claim], di
         )
         for claim_id, _, _ in rows:
             found.setdefault(claim_id, []).append(_Hit(p.id, article.id, p.text))
-    claims = {c.id: c for c in store.claims(ids=list(found))}
-    return claims, {k: v for k, v in found.items() if k in claims}
+    return found
+
+
+def _add_mirrored_hits(
+    store: Store,
+    found: dict[int, list[_Hit]],
+    own: Sequence[Claim],
+    forward: dict[int, list[Candidate]],
+    passages: Sequence[Passage],
+) -> None:
+    """The mirror of forward linking, for free: when a new claim found passage Q of another article as
+    evidence, the existing claims stated in Q get the new claim's passages as hits. This catches what
+    the per-passage search ranks too low among many similar claims (a story told by five outlets)."""
+    stated = store.claims_stated_in({k.passage_id for ks in forward.values() for k in ks})
+    for claim in own:
+        mine = [_Hit(p.id, p.article_id, p.text) for p in passages if _within(p, claim)]
+        for k in forward.get(claim.id, ()):
+            for existing in stated.get(k.passage_id, ()):
+                hits = found.setdefault(existing, [])
+                hits.extend(h for h in mine if h not in hits)
+
+
+def _within(passage: Passage, claim: Claim) -> bool:
+    """The passage is (part of) the claim's span in its article."""
+    return claim.start is not None and claim.end is not None and claim.start <= passage.start < claim.end
 
 
 def _merge_new_passages(
-    index: _Index, article: Article, settings: Settings
+    index: _Index, article: Article, hits: dict[int, list[_Hit]], settings: Settings
 ) -> tuple[dict[int, list[Candidate]], dict[int, list[Candidate]]]:
-    """New candidate lists for the existing claims the article touches, and the new-article candidates
-    that made each list. Claims whose list would not change are left out of both."""
+    """New candidate lists for the existing claims the article touches (``hits``: new passages per
+    claim), and the new-article candidates that made each list. Claims whose list would not change are
+    left out of both. Superseded claims are skipped."""
     store = index.store
-    claims, hits = _reverse_hits(index, article)
     stale = _stale_claims(store, article)
-    claims.update({c.id: c for c in store.claims(ids=[i for i in stale if i not in claims])})
+    claims = {c.id: c for c in store.claims(ids=list(dict.fromkeys([*hits, *stale])))}
     existing = store.candidates_for(list(claims))
     live = _live_passages(store, [c.passage_id for cands in existing.values() for c in cands])
     merged: dict[int, list[Candidate]] = {}
@@ -800,6 +943,8 @@ def _same_claim(a: str, b: str) -> bool:
     agreeing figures (155 and 168 Chinese citizens are two claims, however alike the sentences).
     Agreeing on a small count ("two captured") is not enough to lower the bar for the words."""
     fa, fb = _features(a), _features(b)
+    if fuzz.ratio(fa.norm, fb.norm, processor=PROCESSOR) < CLUSTER_RATIO:
+        return False  # cheapest test first: most candidates fail it
     if fa.names and fb.names and not _names(fa, fb):
         return False
     qa, qb = _quantities(a), _quantities(b)
@@ -810,14 +955,13 @@ def _same_claim(a: str, b: str) -> bool:
         return False
     figures = any(_specificity(p.claim) == 1.0 and _same_figure(p) for p in pairs)
     threshold = CLUSTER_WITH_NUMBERS if figures else CLUSTER_WITHOUT_NUMBERS
-    similar = SCORER(fa.norm, fb.norm, processor=PROCESSOR) >= threshold
-    return similar and fuzz.ratio(fa.norm, fb.norm, processor=PROCESSOR) >= CLUSTER_RATIO
+    return SCORER(fa.norm, fb.norm, processor=PROCESSOR) >= threshold
 
 
 def _same_figure(pair: QuantityPair) -> bool:
     """Two mentions of one figure: equal, or compatible and within ``CLUSTER_CLOSE`` of each other
-    (``APPROX_CLOSE`` when both are hedged). "155" and "at least 155" are one figure, "some 11,000" and "more than ten thousand"
-    too; "168" and "at least 155" are compatible but two different counts."""
+    (``APPROX_CLOSE`` when both are hedged). "155" and "at least 155" are one figure, "some 11,000" and
+    "more than ten thousand" too; "168" and "at least 155" are compatible but two different counts."""
     if pair.relation == "agree":
         return True
     if pair.relation != "approx":

@@ -756,6 +756,10 @@ class Store:
                 rows,
             )
 
+    def approx_passage_count(self) -> int:
+        """Passages ever stored (the largest id: O(1), unlike count(*)); enough for idf weights."""
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0])
+
     def article_version(self, path: str, version: int) -> Article | None:
         """One version of the article ingested from ``path`` (without its text)."""
         cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
@@ -770,6 +774,20 @@ class Store:
             [article_id],
         ).fetchall()
         return [int(r[0]) for r in rows]
+
+    def claims_stated_in(self, passage_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Current claims whose text starts in each of these passages (passage id -> claim ids)."""
+        out: dict[int, list[int]] = {}
+        for chunk in _chunks(list(dict.fromkeys(passage_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT c.passage_id, c.id FROM claims c JOIN claim_state s ON s.claim_id = c.id "
+                f"WHERE s.superseded = 0 AND c.passage_id IN ({marks}) ORDER BY c.id",
+                chunk,
+            ).fetchall()
+            for passage_id, claim_id in rows:
+                out.setdefault(int(passage_id), []).append(int(claim_id))
+        return out
 
     def cluster_member_ids(self, cluster_id: int) -> list[int]:
         """Ids of the current claims in a cross-source cluster."""

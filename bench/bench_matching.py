@@ -1,0 +1,291 @@
+"""Evidence-linking benchmark on the synthetic corpus of bench/synth.py (real Store in a temp folder).
+
+Measures, in one run:
+* ingest + extract + link throughput (the real pipeline, ``ingest_paths`` + ``process_article``) at
+  each corpus size, with the time spent in each matching step;
+* brute force (every sampled claim x every evidence passage, rapidfuzz token_set_ratio via
+  ``process.cdist``, one thread) against ``rank_candidates`` on the same claims: the speed ratio, and how
+  much of brute force's top 5 we keep (literally, and counting only passages that report the claim's
+  event, the generator's ground truth);
+* adding one article to the largest database with the real ``factcheck ingest NEW`` subprocess
+  (wall time including interpreter start-up).
+
+    python bench/bench_matching.py                  # 250 and 1,000 articles
+    python bench/bench_matching.py --sizes 250,1000,10000   # growth to 10,000 (slow: minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402  (rapidfuzz's cdist returns numpy arrays; bench-only)
+import synth  # noqa: E402
+from rapidfuzz import fuzz, process, utils  # noqa: E402
+
+from factcheck import matching, pipeline  # noqa: E402
+from factcheck.ingest import ingest_paths  # noqa: E402
+from factcheck.models import Claim  # noqa: E402
+from factcheck.settings import DEFAULT_SETTINGS  # noqa: E402
+from factcheck.storage import Store  # noqa: E402
+
+TOP = 5
+
+
+def machine() -> str:
+    """nproc, CPU model, Python, SQLite and the date, for the record."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{datetime.now(UTC).date().isoformat()}"
+    )
+
+
+# --- timing the pipeline's matching steps ---------------------------------------------------------
+
+
+@dataclass
+class Timers:
+    """Seconds spent in each wrapped function."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+        return timed
+
+
+@contextmanager
+def timed_pipeline(timers: Timers) -> Iterator[None]:
+    """Time extraction and the three matching steps inside ``process_article``."""
+    names = ["extract_claims", "find_duplicates", "link_new_article", "cluster_claims"]
+    saved = {n: getattr(pipeline, n) for n in names}
+    for n in names:
+        setattr(pipeline, n, timers.wrap(n, saved[n]))
+    try:
+        yield
+    finally:
+        for n, fn in saved.items():
+            setattr(pipeline, n, fn)
+
+
+@dataclass
+class Built:
+    """A benchmark database and what building it cost."""
+
+    store: Store
+    db: Path
+    folder: Path
+    articles: list[synth.Article]
+    seconds: float
+    timers: Timers
+
+
+def build(n: int, root: Path) -> Built:
+    """Write ``n`` synthetic articles and ingest them through the real pipeline."""
+    articles = synth.corpus(n)
+    folder = root / f"corpus-{n}"
+    synth.write(articles, folder)
+    db = root / f"bench-{n}.db"
+    store = Store(db)
+    timers = Timers()
+    start = time.perf_counter()
+    with timed_pipeline(timers):
+        report = ingest_paths(store, [folder], after_article=pipeline.process_article, base=root)
+    seconds = time.perf_counter() - start
+    assert len(report.added) == n, report.summary()
+    return Built(store, db, folder, articles, seconds, timers)
+
+
+# --- brute force vs ours ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Every current evidence passage, with the event it reports (ground truth)."""
+
+    ids: list[int]
+    articles: np.ndarray
+    texts: list[str]
+    events: list[int | None]
+
+
+def evidence(built: Built) -> Evidence:
+    """All non-boilerplate passages of the corpus with their ground-truth event."""
+    truth = {s: e for a in built.articles for s, e in a.facts.items()}
+    ids, articles, texts, events = [], [], [], []
+    for article in built.store.articles():
+        for p in built.store.passages(article.id):
+            if not p.boilerplate:
+                ids.append(p.id)
+                articles.append(p.article_id)
+                texts.append(p.text)
+                events.append(truth.get(p.text))
+    return Evidence(ids, np.array(articles), texts, events)
+
+
+def claim_event(claim: Claim, built: Built) -> int | None:
+    """The event a claim reports (a claim may merge a quote with its attribution)."""
+    truth = {s: e for a in built.articles for s, e in a.facts.items()}
+    return next((e for s, e in truth.items() if s in claim.text), None)
+
+
+def brute_force(claims: list[Claim], ev: Evidence) -> tuple[float, list[list[int]]]:
+    """token_set_ratio of every claim against every passage (processed once, not timed), one thread;
+    returns seconds and each claim's top five passage ids from other articles."""
+    processed = [utils.default_process(t) for t in ev.texts]
+    queries = [utils.default_process(c.text) for c in claims]
+    start = time.perf_counter()
+    scores = process.cdist(queries, processed, scorer=fuzz.token_set_ratio, processor=None, workers=1)
+    seconds = time.perf_counter() - start
+    tops = []
+    for row, claim in zip(scores, claims, strict=True):
+        row = np.where(ev.articles == claim.article_id, -1, row)
+        order = np.argsort(-row, kind="stable")[:TOP]  # ties: the earlier passage first
+        tops.append([ev.ids[i] for i in order])
+    return seconds, tops
+
+
+def ours(store: Store, claims: list[Claim]) -> tuple[float, list[list[int]]]:
+    """``rank_candidates`` for every claim (the public API, a fresh corpus index per call)."""
+    start = time.perf_counter()
+    ranked = [matching.rank_candidates(store, c, settings=DEFAULT_SETTINGS) for c in claims]
+    seconds = time.perf_counter() - start
+    return seconds, [[k.passage_id for k in r[:TOP]] for r in ranked]
+
+
+def compare(built: Built, sample: int, seed: int) -> dict[str, Any]:
+    """Brute force vs ours on a seeded sample of claims that report an event."""
+    ev = evidence(built)
+    claims = [c for c in built.store.claims() if claim_event(c, built) is not None]
+    picked = random.Random(seed).sample(claims, min(sample, len(claims)))
+    brute_s, brute_top = brute_force(picked, ev)
+    cold_s, _ = ours(built.store, picked)  # first sight of these passages: features computed on the way
+    ours_s, ours_top = ours(built.store, picked)  # steady state of a long-running process
+    event_of = dict(zip(ev.ids, ev.events, strict=True))
+    article_of = dict(zip(ev.ids, ev.articles.tolist(), strict=True))
+    overlap = kept = brute_true = ours_true = ours_hit = brute_hit = 0
+    for claim, b, o in zip(picked, brute_top, ours_top, strict=True):
+        event = claim_event(claim, built)
+        relevant = {
+            pid for pid in ev.ids if event_of[pid] == event and article_of[pid] != claim.article_id
+        }
+        b_true, o_true = set(b) & relevant, set(o) & relevant
+        overlap += len(set(b) & set(o))
+        kept += len(b_true & set(o))
+        brute_true += len(b_true)
+        ours_true += len(o_true)
+        brute_hit += bool(b_true)
+        ours_hit += bool(o_true)
+    n = len(picked)
+    return {
+        "claims": n,
+        "passages": len(ev.ids),
+        "pairs_per_s": n * len(ev.ids) / brute_s,
+        "brute_ms": 1000 * brute_s / n,
+        "ours_cold_ms": 1000 * cold_s / n,
+        "ours_ms": 1000 * ours_s / n,
+        "ratio_cold": brute_s / cold_s,
+        "ratio": brute_s / ours_s,
+        "literal_overlap": overlap / (n * TOP),
+        "kept_true": kept / max(brute_true, 1),
+        "brute_true_at5": brute_true / (n * TOP),
+        "ours_true_at5": ours_true / (n * TOP),
+        "brute_success": brute_hit / n,
+        "ours_success": ours_hit / n,
+    }
+
+
+# --- one more article, through the CLI ------------------------------------------------------------
+
+
+def add_one(built: Built, root: Path) -> dict[str, float]:
+    """Time ``factcheck ingest NEW`` (a subprocess: interpreter start-up included) on the built DB."""
+    new = synth.article(len(built.articles))
+    path = root / "incoming" / new.name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(new.text, encoding="utf-8")
+    built.store.close()
+    bare = _wall([sys.executable, "-c", "pass"], root)
+    imports = _wall([sys.executable, "-c", "import factcheck.cli, factcheck.pipeline"], root)
+    cmd = [sys.executable, "-m", "factcheck", "--db", str(built.db), "ingest", str(path)]
+    wall = _wall(cmd, root)
+    return {"wall_s": wall, "python_s": bare, "imports_s": imports}
+
+
+def _wall(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="250,1000", help="corpus sizes (articles), comma-separated")
+    parser.add_argument("--compare-at", type=int, default=1000, help="size at which brute force is run")
+    parser.add_argument("--sample", type=int, default=200, help="claims in the brute-force comparison")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="bench-matching-") as tmp:
+        root = Path(tmp)
+        rows = []
+        for n in sizes:
+            built = build(n, root)
+            claims = len(built.store.claims())
+            passages = built.store.passage_count()
+            steps = ", ".join(f"{k} {v:.1f}s" for k, v in built.timers.seconds.items())
+            rows.append((n, passages, claims, built.seconds, n / built.seconds))
+            print(
+                f"ingest+extract+link {n} articles ({passages} passages, {claims} claims): "
+                f"{built.seconds:.1f}s = {n / built.seconds:.0f} articles/s [{steps}]"
+            )
+            if n == args.compare_at:
+                result = compare(built, args.sample, args.seed)
+                print("brute force vs ours: " + ", ".join(f"{k}={v:.3g}" for k, v in result.items()))
+            if n == max(sizes):
+                print("add one article (factcheck ingest NEW): " + ", ".join(
+                    f"{k}={v:.2f}" for k, v in add_one(built, root).items()
+                ))
+            else:
+                built.store.close()
+        base = rows[0]
+        for n, passages, claims, seconds, rate in rows:
+            print(f"growth: {n} articles {seconds:.1f}s ({seconds / base[3] * base[0] / n:.2f}x the per-article "
+                  f"time at {base[0]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -204,6 +204,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     claims: int = 0
     requeued: list[int] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -219,6 +220,8 @@ class IngestReport:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.resumed:
+            parts.append(f"{len(self.resumed)} finished from an interrupted run")
         parts.append(f"{self.claims} new claims")
         if self.requeued:
             parts.append(f"{len(self.requeued)} re-queued")
@@ -300,6 +303,10 @@ def ingest_paths(
     loses nothing earlier; ``after_article`` runs the rest of the pipeline (claims, evidence, re-queue)
     on each new article and reports how many claims it created and which claims it re-queued."""
     report = IngestReport()
+    if after_article:
+        for article in store.unfinished_articles():  # an earlier ingest was killed half-way
+            _record(report, after_article(store, article, settings))
+            report.resumed.append(article.path)
     for item in discover(paths):
         if isinstance(item, Skip):
             report.skipped.append(str(item))
@@ -391,6 +398,9 @@ def _ingest_one(
         )
     (report.updated if article.version > 1 else report.added).append(article)
     if after:
-        outcome = after(store, article, settings)
-        report.claims += outcome.claims
-        report.requeued.extend(outcome.requeued)
+        _record(report, after(store, article, settings))
+
+
+def _record(report: IngestReport, outcome: HookOutcome) -> None:
+    report.claims += outcome.claims
+    report.requeued.extend(outcome.requeued)

@@ -172,4 +172,18 @@ def m004_claims_by_passage(db: Database) -> None:
     db.execute("CREATE INDEX claims_passage ON claims(passage_id)")
 
 
+@MIGRATIONS()
+def m005_verdict_counts_and_pipeline_stage(db: Database) -> None:
+    """Counting decisions by verdict read every claim_state row (~190 ms at 100k claims): this index
+    covers the count. And each article records how far its pipeline got (stored -> extracted ->
+    linked), so an ingest killed half-way is finished by the next one instead of being lost; articles
+    from before this migration were fully processed."""
+    db.executescript(
+        """
+        CREATE INDEX claim_state_verdict ON claim_state(superseded, verdict);
+        ALTER TABLE articles ADD COLUMN stage TEXT NOT NULL DEFAULT 'linked';
+        """
+    )
+
+
 LATEST = len(MIGRATIONS._migrations)

@@ -59,6 +59,7 @@ class Article(_Model):
     encoding: str = "utf-8"
     ingested_at: str = ""
     duplicate_of: int | None = None  # a near-identical (syndicated) copy of this article id
+    stage: str = "linked"  # how far its pipeline got: stored -> extracted -> linked
     text: str = Field(default="", repr=False)
 
 

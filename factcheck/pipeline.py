@@ -28,22 +28,33 @@ class ArticleOutcome:
 
 def process_article(store: Store, article: Article, settings: Settings) -> ArticleOutcome:
     """Extract and store the article's claims, recognise syndicated copies, link evidence both ways,
-    cluster claims across sources, and re-queue decided claims the new source bears on."""
+    cluster claims across sources, and re-queue decided claims the new source bears on.
+
+    Resumable: the claims are written in one transaction with the article's stage, and the stage
+    becomes ``linked`` only when everything else is done, so an ingest killed half-way is finished by
+    the next one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
+    current = store.article(article.id)
+    if current.stage == "stored":
+        claim_ids = _extract_and_store(store, current, settings)
+    else:
+        claim_ids = [c.id for c in store.claims(article_id=article.id)]
+    find_duplicates(store, current)
+    new_evidence = link_new_article(store, current, settings)
+    cluster_claims(store, claim_ids)
+    requeued = requeue_for_new_evidence(store, current, new_evidence, settings)
+    store.set_stage(article.id, "linked")
+    return ArticleOutcome(claims=len(claim_ids), requeued=requeued)
+
+
+def _extract_and_store(store: Store, article: Article, settings: Settings) -> list[int]:
     passages = store.passages(article.id)
     spans = [Span(p.start, p.end, p.paragraph, p.kind) for p in passages]  # type: ignore[arg-type]
-    text = store.article(article.id).text
-    extracted = extract_claims(text, settings, spans=spans)
+    extracted = extract_claims(article.text, settings, spans=spans)
     starts = [p.start for p in passages]
     passage_ids = [
         passages[max(bisect.bisect_right(starts, c.start) - 1, 0)].id if passages else None for c in extracted
     ]
-    ids = store.add_claims(article.id, extracted, passage_ids=passage_ids)
-    find_duplicates(store, article)
-    new_evidence = link_new_article(store, article, settings)
-    cluster_claims(store, ids)
-    return ArticleOutcome(
-        claims=len(ids), requeued=requeue_for_new_evidence(store, article, new_evidence, settings)
-    )
+    return store.add_claims(article.id, extracted, passage_ids=passage_ids)
 
 
 def requeue_for_new_evidence(
@@ -64,6 +75,8 @@ def requeue_for_new_evidence(
     for claim in store.claims(ids=list(strong)):
         if claim.status not in (ClaimStatus.DECIDED, ClaimStatus.REQUEUED) or claim.superseded:
             continue
+        if (claim.requeue_reason or {}).get("article_id") == article.id:
+            continue  # already re-queued for this article (a resumed run)
         best = strong[claim.id]
         passage = store.passage(best.passage_id)
         requeue(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,6 +39,8 @@ from factcheck.models import (
 from factcheck.segment import Span
 
 BUSY_TIMEOUT_S = 10.0
+_OPEN_PATHS: dict[str, int] = {}  # database file -> connections this process has open on it
+_OPEN_LOCK = threading.Lock()
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -138,14 +141,30 @@ class Store:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"no database at {self.path} (run `factcheck ingest` first)")
-        _check_file(self.path)
-        try:
-            conn, mode = _open(self.path)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {self.path}: {exc}") from None
-        self.read_only = mode == "immutable" or (mode != "wal" and not _writable(self.path))
+        self._key = str(self.path.resolve())
+        with _OPEN_LOCK:
+            # Closing any plain file handle on a database drops every POSIX lock this process holds on
+            # it (an SQLite caveat), which can pull the WAL from under our other connections. So the
+            # file is inspected with plain reads only while no connection to it is open here; a second
+            # Store on the same file was vetted by the first.
+            if not _OPEN_PATHS.get(self._key):
+                _check_file(self.path)
+            try:
+                conn, mode = _open(self.path)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open {self.path}: {exc}") from None
+            if not _OPEN_PATHS.get(self._key):
+                self.read_only = mode == "immutable" or (mode != "wal" and not _writable(self.path))
+            else:
+                self.read_only = mode == "immutable"
+            _OPEN_PATHS[self._key] = _OPEN_PATHS.get(self._key, 0) + 1
         self.db = Database(conn)
-        self._migrate()
+        self._closed = False
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -163,7 +182,12 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (a checkpoint folds the WAL back into the database file)."""
+        if self._closed:
+            return
+        self._closed = True
         self.db.conn.close()
+        with _OPEN_LOCK:
+            _OPEN_PATHS[self._key] -= 1
 
     def __enter__(self) -> Store:
         return self
@@ -250,6 +274,7 @@ class Store:
                     "size": size,
                     "ingested_at": now,
                     "text": text,
+                    "stage": "stored",
                 }
             )
             article_id = _pk(table.last_pk)
@@ -286,7 +311,7 @@ class Store:
         cols = (
             "*"
             if with_text
-            else "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+            else "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of, stage"
         )
         where = "" if include_superseded else "WHERE superseded = 0"
         return [_article(r) for r in self._all(f"SELECT {cols} FROM articles {where} ORDER BY id")]
@@ -395,7 +420,20 @@ class Store:
                     {"claim_id": claim_id, "status": "pending", "score": c.score}
                 )
                 ids.append(claim_id)
+            if article_id is not None and origin == "extracted":
+                self.db.execute(
+                    "UPDATE articles SET stage = 'extracted' WHERE id = ? AND stage = 'stored'", [article_id]
+                )
         return ids
+
+    def set_stage(self, article_id: int, stage: str) -> None:
+        """Record how far an article's pipeline got (stored -> extracted -> linked)."""
+        with self.write():
+            self.db.execute("UPDATE articles SET stage = ? WHERE id = ?", [stage, article_id])
+
+    def unfinished_articles(self) -> list[Article]:
+        """Current articles whose pipeline did not finish (an ingest was killed half-way)."""
+        return [a for a in self.articles() if a.stage != "linked"]
 
     def claim(self, claim_id: int) -> Claim:
         """One claim with its current state."""
@@ -436,6 +474,12 @@ class Store:
                     f"UPDATE claims SET cluster_id = ? WHERE id IN ({marks})", [cluster_id, *chunk]
                 )
 
+    # Queue order is re-queued first, then pending, then the rest, each by score. One ORDER BY over a
+    # CASE expression cannot use the claim_state_queue index, so at 100k claims every page, count and
+    # next-claim sorted the whole queue (150-650 ms each). Each status is read on its own instead, in
+    # index order (superseded, status, score DESC, claim_id): a page or the next claim costs ~1 ms.
+    QUEUE_ORDER = ("requeued", "pending", "in_review", "decided")
+
     def queue(
         self,
         *,
@@ -446,19 +490,41 @@ class Store:
         now: str | None = None,
     ) -> list[Claim]:
         """A page of the queue in review order: re-queued first, then pending by score, then the rest."""
-        where, params = self._queue_filter(statuses, search)
-        sql = (
-            _CLAIM_SELECT + f" WHERE {where} ORDER BY "
-            "CASE s.status WHEN 'requeued' THEN 0 WHEN 'pending' THEN 1 WHEN 'in_review' THEN 2 ELSE 3 END, "
-            "s.score DESC, c.id LIMIT ? OFFSET ?"
-        )
-        return [_claim(r) for r in self._all(sql, [*params, limit, offset])]
+        out: list[Claim] = []
+        for status in self._queue_statuses(statuses):
+            if limit <= 0:
+                break
+            where, params = self._queue_filter([status], search)
+            size = self._count(where, params, search)
+            if offset >= size:
+                offset -= size
+                continue
+            join = "JOIN claims c ON c.id = s.claim_id" if search else ""
+            ids = (
+                f"SELECT s.claim_id FROM claim_state s {join} WHERE {where} "
+                "ORDER BY s.score DESC, s.claim_id LIMIT ? OFFSET ?"
+            )
+            sql = _CLAIM_SELECT + f" WHERE c.id IN ({ids}) ORDER BY s.score DESC, c.id"
+            page = [_claim(r) for r in self._all(sql, [*params, limit, offset])]
+            out += page
+            limit -= len(page)
+            offset = 0
+        return out
 
     def queue_count(self, *, statuses: Sequence[str] | None = None, search: str | None = None) -> int:
         """How many claims a queue filter matches."""
         where, params = self._queue_filter(statuses, search)
-        sql = f"SELECT count(*) FROM claims c JOIN claim_state s ON s.claim_id = c.id WHERE {where}"
-        return int(self.db.execute(sql, params).fetchone()[0])
+        return self._count(where, params, search)
+
+    def _count(self, where: str, params: list[Any], search: str | None) -> int:
+        join = "JOIN claims c ON c.id = s.claim_id" if search else ""  # no join unless the text is searched
+        return int(
+            self.db.execute(f"SELECT count(*) FROM claim_state s {join} WHERE {where}", params).fetchone()[0]
+        )
+
+    def _queue_statuses(self, statuses: Sequence[str] | None) -> list[str]:
+        wanted = list(statuses) if statuses else list(self.QUEUE_ORDER)
+        return [s for s in self.QUEUE_ORDER if s in wanted] + [s for s in wanted if s not in self.QUEUE_ORDER]
 
     @staticmethod
     def _queue_filter(statuses: Sequence[str] | None, search: str | None) -> tuple[str, list[Any]]:
@@ -476,15 +542,18 @@ class Store:
     def next_available(self, reviewer: str, now: str, *, exclude: Sequence[int] = ()) -> Claim | None:
         """The first open claim in queue order that nobody else holds a live lease on (or that this
         reviewer already holds), skipping ``exclude``."""
-        skip = f"AND c.id NOT IN ({','.join('?' * len(exclude))}) " if exclude else ""
-        sql = (
-            _CLAIM_SELECT + " WHERE s.superseded = 0 AND s.status IN ('requeued', 'pending') "
-            "AND (s.lease_owner IS NULL OR s.lease_expires <= ? OR s.lease_owner = ?) "
-            + skip
-            + "ORDER BY CASE s.status WHEN 'requeued' THEN 0 ELSE 1 END, s.score DESC, c.id LIMIT 1"
-        )
-        rows = self._all(sql, [now, reviewer, *exclude])
-        return _claim(rows[0]) if rows else None
+        skip = f"AND s.claim_id NOT IN ({','.join('?' * len(exclude))}) " if exclude else ""
+        for status in ("requeued", "pending"):
+            sql = (
+                "SELECT s.claim_id FROM claim_state s WHERE s.superseded = 0 AND s.status = ? "
+                "AND (s.lease_owner IS NULL OR s.lease_expires <= ? OR s.lease_owner = ?) "
+                + skip
+                + "ORDER BY s.score DESC, s.claim_id LIMIT 1"
+            )
+            row = self.db.execute(sql, [status, now, reviewer, *exclude]).fetchone()
+            if row is not None:
+                return self.claim(int(row[0]))
+        return None
 
     def held_by(self, reviewer: str) -> list[int]:
         """Ids of the claims a reviewer holds a lease on."""
@@ -497,7 +566,7 @@ class Store:
         """The reviewer's most recent decision that no undo has cancelled and that is still the
         claim's decision in force."""
         row = self._one(
-            "SELECT e.* FROM events e JOIN claim_state s ON s.decision_event_id = e.id "
+            "SELECT e.* FROM events e JOIN claim_state s ON s.claim_id = e.claim_id AND s.decision_event_id = e.id "
             "WHERE e.reviewer = ? AND e.kind = 'decided' AND s.superseded = 0 ORDER BY e.id DESC LIMIT 1",
             [reviewer],
         )
@@ -720,7 +789,7 @@ class Store:
 
     def articles_by_id(self, ids: Iterable[int]) -> dict[int, Article]:
         """Several articles at once, without their text."""
-        cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of, stage"
         out: dict[int, Article] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), 500):
             marks = ",".join("?" * len(chunk))
@@ -762,7 +831,7 @@ class Store:
 
     def article_version(self, path: str, version: int) -> Article | None:
         """One version of the article ingested from ``path`` (without its text)."""
-        cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of"
+        cols = "id, path, title, sha256, version, superseded, encoding, ingested_at, duplicate_of, stage"
         row = self._one(f"SELECT {cols} FROM articles WHERE path = ? AND version = ?", [path, version])
         return _article(row) if row else None
 
@@ -788,6 +857,75 @@ class Store:
             for passage_id, claim_id in rows:
                 out.setdefault(int(passage_id), []).append(int(claim_id))
         return out
+
+    def candidate_floors(self, claim_ids: Sequence[int], keep: int) -> dict[int, float]:
+        """For each claim, the score a new candidate must beat to enter its best ``keep`` (0 while its
+        list is shorter)."""
+        out: dict[int, float] = {}
+        for chunk in _chunks(list(claim_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT claim_id, count(*), min(score) FROM candidates WHERE claim_id IN ({marks}) GROUP BY claim_id",
+                chunk,
+            ).fetchall()
+            out.update({int(cid): float(low) if n >= keep else 0.0 for cid, n, low in rows})
+        return out
+
+    def merge_candidates(
+        self, by_claim: Mapping[int, Sequence[Candidate]], *, keep: int, rerank: Iterable[int] = ()
+    ) -> dict[int, list[int]]:
+        """Add candidates to claims' stored lists (replacing a stored one for the same passage), rank each
+        touched list by score (then passage id) and keep its best ``keep``; ``rerank`` lists are ranked
+        again too. Returns, per claim, the passage ids of the added candidates that stayed."""
+        now = utcnow()
+        stayed: dict[int, list[int]] = {}
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO candidates (claim_id, passage_id, rank, score, components, quantities, "
+                "syndicated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        cid,
+                        c.passage_id,
+                        c.rank,
+                        c.score,
+                        _json(c.components),
+                        _json(c.quantities),
+                        int(c.syndicated),
+                        now,
+                    )
+                    for cid, cands in by_claim.items()
+                    for c in cands
+                ],
+            )
+            for cid in dict.fromkeys([*by_claim, *rerank]):
+                rows = self.db.execute(
+                    "SELECT passage_id FROM candidates WHERE claim_id = ? ORDER BY score DESC, passage_id",
+                    [cid],
+                ).fetchall()
+                ranked = [int(r[0]) for r in rows]
+                self.db.conn.executemany(
+                    "DELETE FROM candidates WHERE claim_id = ? AND passage_id = ?",
+                    [(cid, p) for p in ranked[keep:]],
+                )
+                self.db.conn.executemany(
+                    "UPDATE candidates SET rank = ? WHERE claim_id = ? AND passage_id = ?",
+                    [(r, cid, p) for r, p in enumerate(ranked[:keep], start=1)],
+                )
+                added = {c.passage_id for c in by_claim.get(cid, ())}
+                stayed[cid] = [p for p in ranked[:keep] if p in added]
+        return stayed
+
+    def drop_candidates_in_article(self, article_id: int) -> list[int]:
+        """Delete every candidate that points into this article (e.g. a superseded version); returns the
+        claims that lost one."""
+        with self.write():
+            claims = self.claims_citing_article(article_id)
+            self.db.execute(
+                "DELETE FROM candidates WHERE passage_id IN (SELECT id FROM passages WHERE article_id = ?)",
+                [article_id],
+            )
+        return claims
 
     def cluster_member_ids(self, cluster_id: int) -> list[int]:
         """Ids of the current claims in a cross-source cluster."""
@@ -835,6 +973,7 @@ def _article(r: dict[str, Any]) -> Article:
         encoding=r["encoding"],
         ingested_at=r["ingested_at"],
         duplicate_of=r["duplicate_of"],
+        stage=r.get("stage") or "linked",
         text=r.get("text") or "",
     )
 

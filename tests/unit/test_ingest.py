@@ -144,3 +144,38 @@ def test_html_is_reduced_to_text(store: Store, tmp_path: Path) -> None:
 def test_deeply_nested_html_does_not_blow_the_stack() -> None:
     text, _ = html_to_text("<div>" * 50_000 + "Deep text here." + "</div>" * 50_000)
     assert text == "Deep text here."
+
+
+def test_an_article_left_half_done_is_finished_by_the_next_ingest(store: Store, tmp_path: Path) -> None:
+    """An ingest killed after storing an article but before its claims were extracted (stage
+    'stored') or linked (stage 'extracted') is completed by the next run, once, without duplicates."""
+    from factcheck.pipeline import process_article
+    from factcheck.segment import split_passages
+
+    first = tmp_path / "a.txt"
+    first.write_text(STORY, encoding="utf-8")
+    [done] = ingest_paths(store, [first], after_article=process_article).added
+    text = "Hospital staff said 155 people were treated for injuries after the blast on Tuesday.\n"
+    half, _ = store.add_article(
+        path="b.txt",
+        title="B",
+        sha256="b" * 64,
+        text=text,
+        encoding="utf-8",
+        size=len(text),
+        spans=split_passages(text),
+    )
+    assert store.article(half.id).stage == "stored" and store.claims(article_id=half.id) == []
+    assert store.article(done.id).stage == "linked"
+
+    report = ingest_paths(store, [first], after_article=process_article)
+    assert report.resumed == ["b.txt"] and "1 finished from an interrupted run" in report.summary()
+    claims = store.claims(article_id=half.id)
+    assert claims and store.article(half.id).stage == "linked"
+    linked = store.candidates_for([c.id for c in store.claims(article_id=done.id)])
+    assert any(store.passage(c.passage_id).article_id == half.id for cs in linked.values() for c in cs), (
+        "the resumed article's passages became evidence for the earlier article's claims"
+    )
+
+    again = ingest_paths(store, [first], after_article=process_article)
+    assert again.resumed == [] and len(store.claims(article_id=half.id)) == len(claims)

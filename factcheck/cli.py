@@ -276,12 +276,18 @@ def export(
       factcheck export --format md -o review.md
       factcheck export --format json --verdict disputed
     """
-    # Reports for people show the top candidates; the JSON for scripts carries every stored one.
-    per_claim = None if fmt == "json" else app.settings.candidates_shown
     with app.store(create=False) as store:
-        data = report_mod.collect(store, candidates_per_claim=per_claim)
-    data = report_mod.filter_data(data, verdict=verdict, article=article, since=since, reviewer=reviewer)
-    write_output(report_mod.render(fmt, data, generated_at=now()), output)
+        text = report_mod.export_text(
+            store,
+            fmt,
+            generated_at=now(),
+            candidates_shown=app.settings.candidates_shown,
+            verdict=verdict,
+            article=article,
+            since=since,
+            reviewer=reviewer,
+        )
+    write_output(text, output)
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -289,13 +295,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    report_mod.write_atomically(output, text)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -425,7 +425,9 @@ def decide(
         if as_json:
             echo_json(report_mod.claim_obj(report_mod.collect(store, claim_ids=[claim.id]), claim))
         else:
-            click.echo(f"claim #{claim.id}: {claim.verdict.value if claim.verdict else '?'} by {claim.reviewer}")
+            click.echo(
+                f"claim #{claim.id}: {claim.verdict.value if claim.verdict else '?'} by {claim.reviewer}"
+            )
 
 
 @cli.command()

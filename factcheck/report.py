@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
@@ -40,6 +40,8 @@ __all__ = [
     "filter_data",
     "parse_since",
     "render",
+    "export_text",
+    "write_atomically",
     "render_claimreview",
     "render_csv",
     "render_json",
@@ -909,6 +911,27 @@ FORMATS: dict[str, Renderer] = {
     "csv": render_csv,
     "claimreview": render_claimreview,
 }
+
+
+def export_text(
+    store: Store, fmt: str, *, generated_at: datetime, candidates_shown: int, **filters: Any
+) -> str:
+    """Read, filter and render a report: the one path the CLI and the TUI share. Reports for people
+    read only the candidates they show; the JSON for scripts carries every stored one."""
+    per_claim = None if fmt == "json" else candidates_shown
+    data = filter_data(collect(store, candidates_per_claim=per_claim), **filters)
+    return render(fmt, data, generated_at=generated_at)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a report so that a reader never sees half of it: a temporary file renamed into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def render(fmt: str, data: ReportData, *, generated_at: datetime) -> str:

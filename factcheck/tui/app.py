@@ -193,7 +193,7 @@ class FactcheckApp(App[None]):
         folder = self.db_path.resolve().parent
         try:
             with self.connections.borrow() as store:
-                path = tasks.export_report(store, fmt, folder, now)
+                path = tasks.export_report(store, fmt, folder, now, self.settings)
         except JOB_ERRORS as exc:
             self.post_message(ExportWritten(folder, error=str(exc)))
             return

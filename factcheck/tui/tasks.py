@@ -47,25 +47,15 @@ def rescan(store: Store, articles_dir: Path, settings: Settings) -> ScanResult:
     return ScanResult(summary, list(result.requeued))
 
 
-def export_report(store: Store, fmt: str, folder: Path, now: datetime) -> Path:
+def export_report(store: Store, fmt: str, folder: Path, now: datetime, settings: Settings) -> Path:
     """Write the review report next to the database, named by format and time, atomically (a
     temporary file renamed into place), and return where it went."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
-    data = report.collect(store)
-    text = (
-        report.render_markdown(data, generated_at=now)
-        if fmt == "markdown"
-        else report.render_json(data, generated_at=now)
-    )
-    target = folder / f"factcheck-review-{now:%Y%m%d-%H%M%S}.{EXPORT_FORMATS[fmt]}"
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    ext = EXPORT_FORMATS[fmt]
+    text = report.export_text(store, ext, generated_at=now, candidates_shown=settings.candidates_shown)
+    target = folder / f"factcheck-review-{now:%Y%m%d-%H%M%S}.{ext}"
+    report.write_atomically(target, text)
     return target.resolve()
 
 

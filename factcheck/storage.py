@@ -873,12 +873,12 @@ class Store:
 
     def merge_candidates(
         self, by_claim: Mapping[int, Sequence[Candidate]], *, keep: int, rerank: Iterable[int] = ()
-    ) -> dict[int, list[int]]:
+    ) -> dict[int, dict[int, int]]:
         """Add candidates to claims' stored lists (replacing a stored one for the same passage), rank each
         touched list by score (then passage id) and keep its best ``keep``; ``rerank`` lists are ranked
-        again too. Returns, per claim, the passage ids of the added candidates that stayed."""
+        again too. Returns, per claim, {passage id: rank} of the added candidates that stayed."""
         now = utcnow()
-        stayed: dict[int, list[int]] = {}
+        stayed: dict[int, dict[int, int]] = {}
         with self.write():
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO candidates (claim_id, passage_id, rank, score, components, quantities, "
@@ -913,7 +913,7 @@ class Store:
                     [(r, cid, p) for r, p in enumerate(ranked[:keep], start=1)],
                 )
                 added = {c.passage_id for c in by_claim.get(cid, ())}
-                stayed[cid] = [p for p in ranked[:keep] if p in added]
+                stayed[cid] = {p: r for r, p in enumerate(ranked[:keep], start=1) if p in added}
         return stayed
 
     def drop_candidates_in_article(self, article_id: int) -> list[int]:

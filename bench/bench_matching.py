@@ -17,16 +17,18 @@ Measures, in one run:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,16 +111,32 @@ class Built:
     timers: Timers
 
 
-def build(n: int, root: Path) -> Built:
+@contextmanager
+def without_linking() -> Iterator[None]:
+    """The pipeline minus matching (ingest and extraction only): to build a large corpus quickly for
+    the ranking comparison, which does not read stored candidates."""
+    names = ["find_duplicates", "link_new_article", "cluster_claims"]
+    saved = {n: getattr(pipeline, n) for n in names}
+    pipeline.find_duplicates = lambda *a, **k: None
+    pipeline.link_new_article = lambda *a, **k: {}
+    pipeline.cluster_claims = lambda *a, **k: None
+    try:
+        yield
+    finally:
+        for n, fn in saved.items():
+            setattr(pipeline, n, fn)
+
+
+def build(n: int, root: Path, *, link: bool = True) -> Built:
     """Write ``n`` synthetic articles and ingest them through the real pipeline."""
     articles = synth.corpus(n)
     folder = root / f"corpus-{n}"
     synth.write(articles, folder)
-    db = root / f"bench-{n}.db"
+    db = root / f"bench-{n}{'' if link else '-unlinked'}.db"
     store = Store(db)
     timers = Timers()
     start = time.perf_counter()
-    with timed_pipeline(timers):
+    with timed_pipeline(timers), nullcontext() if link else without_linking():
         report = ingest_paths(store, [folder], after_article=pipeline.process_article, base=root)
     seconds = time.perf_counter() - start
     assert len(report.added) == n, report.summary()
@@ -195,9 +213,7 @@ def compare(built: Built, sample: int, seed: int) -> dict[str, Any]:
     overlap = kept = brute_true = ours_true = ours_hit = brute_hit = 0
     for claim, b, o in zip(picked, brute_top, ours_top, strict=True):
         event = claim_event(claim, built)
-        relevant = {
-            pid for pid in ev.ids if event_of[pid] == event and article_of[pid] != claim.article_id
-        }
+        relevant = {pid for pid in ev.ids if event_of[pid] == event and article_of[pid] != claim.article_id}
         b_true, o_true = set(b) & relevant, set(o) & relevant
         overlap += len(set(b) & set(o))
         kept += len(b_true & set(o))
@@ -221,6 +237,57 @@ def compare(built: Built, sample: int, seed: int) -> dict[str, Any]:
         "ours_true_at5": ours_true / (n * TOP),
         "brute_success": brute_hit / n,
         "ours_success": ours_hit / n,
+    }
+
+
+# --- the labelled samples ---------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def labelled_recall(root: Path, k: int = TOP) -> dict[str, float]:
+    """Recall of the hand-labelled evidence links among the five samples, on the candidates stored by
+    the real pipeline (incremental linking, articles in file-name order): success@k (a labelled passage
+    in the top k), capped recall@k (found / min(k, labelled)), micro recall@k, the same with partial
+    support counted, and the ranks of the two flagged figures."""
+    labels = json.loads((REPO / "tests" / "data" / "sample_evidence_labels.json").read_text(encoding="utf-8"))
+    folder = root / "samples" / "articles"
+    shutil.copytree(REPO / "articles", folder)
+    store = Store(root / "samples" / "queue.db")
+    ingest_paths(store, [folder], after_article=pipeline.process_article, base=folder.parent)
+    articles = {Path(a.path).name: a for a in store.articles()}
+    passage_at = {(p.article_id, p.start): p.id for a in articles.values() for p in store.passages(a.id)}
+    claims = {(c.article_id, c.start): c for c in store.claims()}
+    totals = dict.fromkeys(["claims", "success", "capped", "found", "links", "found_all", "links_all"], 0.0)
+    for label in labels["claims"]:
+        article = articles[label["article"]]
+        claim = claims.get((article.id, label["start"]))
+        if claim is None or not label["evidence"]:
+            continue
+        top = {c.passage_id for c in store.candidates(claim.id)[:k]}
+        direct = {
+            passage_at[(articles[e["article"]].id, e["start"])]
+            for e in label["evidence"]
+            if e["relation"] in labels["direct"]
+        }
+        every = {passage_at[(articles[e["article"]].id, e["start"])] for e in label["evidence"]}
+        totals["found_all"] += len(every & top)
+        totals["links_all"] += len(every)
+        if direct:
+            found = len(direct & top)
+            totals["claims"] += 1
+            totals["success"] += found > 0
+            totals["capped"] += found / min(k, len(direct))
+            totals["found"] += found
+            totals["links"] += len(direct)
+    store.close()
+    n = totals["claims"]
+    return {
+        "claims_with_direct_evidence": n,
+        f"success@{k}": totals["success"] / n,
+        f"capped_recall@{k}": totals["capped"] / n,
+        f"micro_recall@{k}": totals["found"] / totals["links"],
+        f"micro_recall@{k}_with_partial": totals["found_all"] / totals["links_all"],
     }
 
 
@@ -251,16 +318,26 @@ def _wall(cmd: list[str], cwd: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="250,1000", help="corpus sizes (articles), comma-separated")
     parser.add_argument("--compare-at", type=int, default=1000, help="size at which brute force is run")
     parser.add_argument("--sample", type=int, default=200, help="claims in the brute-force comparison")
+    parser.add_argument(
+        "--ratio-at",
+        type=int,
+        default=0,
+        help="also compare brute force and ours on an UNLINKED corpus of this size (ingest + extraction only, "
+        "fast to build; ranking reads no stored candidates), e.g. 10000",
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="bench-matching-") as tmp:
         root = Path(tmp)
+        print("labelled samples: " + ", ".join(f"{k}={v:.3g}" for k, v in labelled_recall(root).items()))
         rows = []
         for n in sizes:
             built = build(n, root)
@@ -276,15 +353,29 @@ def main() -> None:
                 result = compare(built, args.sample, args.seed)
                 print("brute force vs ours: " + ", ".join(f"{k}={v:.3g}" for k, v in result.items()))
             if n == max(sizes):
-                print("add one article (factcheck ingest NEW): " + ", ".join(
-                    f"{k}={v:.2f}" for k, v in add_one(built, root).items()
-                ))
+                print(
+                    "add one article (factcheck ingest NEW): "
+                    + ", ".join(f"{k}={v:.2f}" for k, v in add_one(built, root).items())
+                )
             else:
                 built.store.close()
+        if args.ratio_at:
+            big = build(args.ratio_at, root, link=False)
+            print(
+                f"unlinked {args.ratio_at}-article corpus built in {big.seconds:.0f}s (ingest + extraction only)"
+            )
+            result = compare(big, args.sample, args.seed)
+            print(
+                f"brute force vs ours at {args.ratio_at}: "
+                + ", ".join(f"{k}={v:.3g}" for k, v in result.items())
+            )
+            big.store.close()
         base = rows[0]
-        for n, passages, claims, seconds, rate in rows:
-            print(f"growth: {n} articles {seconds:.1f}s ({seconds / base[3] * base[0] / n:.2f}x the per-article "
-                  f"time at {base[0]})")
+        for n, _passages, _claims, seconds, _rate in rows:
+            print(
+                f"growth: {n} articles {seconds:.1f}s ({seconds / base[3] * base[0] / n:.2f}x the per-article "
+                f"time at {base[0]})"
+            )
 
 
 if __name__ == "__main__":

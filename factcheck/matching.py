@@ -102,7 +102,7 @@ WEIGHTS: dict[str, float] = {
 where every article covers the same story, idf-weighted term overlap and quantities separate evidence
 from topical noise best; token_set_ratio alone ranks whole paragraphs of shared topic words first."""
 
-NUMBERS_KEEP = 10
+NUMBERS_KEEP = 5
 """Also fully scored: up to this many further hits with a written number near one of the claim's figures
 (the cheap components are blind to "168 Chinese citizens" as evidence against "155 Chinese citizens")."""
 
@@ -173,8 +173,8 @@ REVERSE_GATE = 45.0
 """token_set_ratio below which a passage found for an existing claim is not scored at all: on the
 labelled samples 99% of pairs that score 50 or more have at least 0.45, half of all pairs do not."""
 
-CLUSTER_LIMIT = 10
-"""Similar claims (FTS over claim text) checked per claim when clustering."""
+CLUSTER_MIN_SCORE = 40.0
+"""Candidates at least this strong are where clustering looks for the same claim in other outlets."""
 
 CLUSTER_WITH_NUMBERS = 50.0
 """token_set_ratio for two claims with agreeing quantities and shared names to be one claim."""
@@ -961,24 +961,32 @@ def _same_figure(pair: QuantityPair) -> bool:
     return max(a, b) / min(a, b) <= (APPROX_CLOSE if hedged else CLUSTER_CLOSE)
 
 
-def _similar_claims(index: _Index, claim: Claim) -> list[int]:
-    """Ids of current claims in other articles that say the same as this one."""
-    exclude = [claim.article_id] if claim.article_id is not None else []
-    hits = _search(
-        index,
-        claim.text,
-        own_passage=claim.article_id is not None,
-        limit=CLUSTER_LIMIT,
-        fetch=lambda q: index.store.claim_hits(q, limit=CLUSTER_LIMIT, exclude_article_ids=exclude),
-    )
-    return [cid for cid, _, text in hits if cid != claim.id and _same_claim(claim.text, text)]
+def _similar_claims(store: Store, claims: Sequence[Claim]) -> dict[int, list[int]]:
+    """For each claim, the current claims of other articles that say the same. Looked for among the
+    claims stated in its stored candidates scoring at least ``CLUSTER_MIN_SCORE``: a restatement by
+    another outlet is strong evidence, so it is already there, and no further search is needed."""
+    stored = store.candidates_for([c.id for c in claims])
+    strong = {cid: [k.passage_id for k in ks if k.score >= CLUSTER_MIN_SCORE] for cid, ks in stored.items()}
+    stated = store.claims_stated_in({p for ps in strong.values() for p in ps})
+    others = {c.id: c for c in store.claims(ids=sorted({o for os in stated.values() for o in os}))}
+    out: dict[int, list[int]] = {}
+    for claim in claims:
+        found = {
+            o for p in strong.get(claim.id, ()) for o in stated.get(p, ()) if o != claim.id and o in others
+        }
+        out[claim.id] = [
+            o
+            for o in sorted(found)
+            if others[o].article_id != claim.article_id and _same_claim(claim.text, others[o].text)
+        ]
+    return out
 
 
 def cluster_claims(store: Store, claim_ids: Sequence[int]) -> None:
     """Give claims that several sources make one ``cluster_id`` ("also reported by"), joining and
-    merging existing clusters. A cluster's id is the smallest claim id ever in it, so existing
-    clusters keep their id when a new source joins. Claims reported once stay unclustered."""
-    index = _Index(store)
+    merging existing clusters; call it after the claims are linked (it reads their candidates). A
+    cluster's id is the smallest claim id ever in it, so existing clusters keep their id when a new
+    source joins. Claims reported once stay unclustered."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -987,9 +995,9 @@ def cluster_claims(store: Store, claim_ids: Sequence[int]) -> None:
             x = parent[x]
         return x
 
-    for claim in store.claims(ids=list(claim_ids)):
-        for other in _similar_claims(index, claim):
-            a, b = find(claim.id), find(other)
+    for claim_id, others in _similar_claims(store, store.claims(ids=list(claim_ids))).items():
+        for other in others:
+            a, b = find(claim_id), find(other)
             parent[max(a, b)] = min(a, b)
     if parent:
         _store_clusters(store, {x: find(x) for x in parent})

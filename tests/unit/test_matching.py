@@ -267,26 +267,42 @@ def test_a_new_article_only_touches_its_own_work(tmp_path: Path, monkeypatch: py
     )
     before = _snapshot(store)
     returned: dict[int, list[Candidate]] = {}
-    real_link = matching.link_new_article
     calls: list[tuple[str, Any]] = []
+    inside: list[str] = []
 
-    def spy(store_: Store, article: Article, settings_: Any) -> dict[int, list[Candidate]]:
-        returned.update(real_link(store_, article, settings_))
-        return returned
+    def matching_step(name: str, real: Any) -> Any:
+        """Run a matching step of the pipeline, noting that we are inside it."""
 
-    def no_full_scans(name: str, method: Any) -> Any:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            calls.append((name, (args, kwargs)))
+            inside.append(name)
+            try:
+                result = real(*args, **kwargs)
+            finally:
+                inside.pop()
+            if name == "link_new_article":
+                returned.update(result)
+            return result
+
+        return wrapped
+
+    def watched(name: str, method: Any) -> Any:
+        """A Store method that records its calls made from inside a matching step."""
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if inside:
+                calls.append((name, (args, kwargs)))
             return method(*args, **kwargs)
 
         return wrapped
 
-    monkeypatch.setattr(pipeline, "link_new_article", spy)
+    for step in ("find_duplicates", "link_new_article", "cluster_claims"):
+        monkeypatch.setattr(pipeline, step, matching_step(step, getattr(pipeline, step)))
     shutil.copy(SAMPLES / UPI, tmp_path / "articles" / UPI)
-    monkeypatch.setattr(store, "claims", no_full_scans("claims", store.claims))
-    monkeypatch.setattr(store, "articles", no_full_scans("articles", store.articles))
+    monkeypatch.setattr(store, "claims", watched("claims", store.claims))
+    monkeypatch.setattr(store, "articles", watched("articles", store.articles))
     ingest_paths(store, [tmp_path / "articles"], after_article=process_article, base=tmp_path)
     monkeypatch.undo()
+    assert calls, "the spies saw the matching steps"
 
     upi = _article(store, UPI)
     after = _snapshot(store)

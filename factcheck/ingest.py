@@ -395,6 +395,7 @@ def _ingest_one(
             encoding=source.encoding,
             size=source.size,
             spans=spans,
+            stage="stored" if after else "linked",
         )
     (report.updated if article.version > 1 else report.added).append(article)
     if after:

@@ -246,8 +246,12 @@ class Store:
         encoding: str,
         size: int,
         spans: Sequence[Span],
+        stage: str = "linked",
     ) -> tuple[Article, list[Passage]]:
         """Store a new article (or a new version of one at the same path) with its passages.
+
+        ``stage`` is ``stored`` when a pipeline (claims, evidence) will run on it next: until that
+        finishes, the next ingest knows to finish it. Without a pipeline the article is complete.
 
         An earlier version at the same path is marked superseded, and so are its claims, whose
         decisions and history stay as they were."""
@@ -274,7 +278,7 @@ class Store:
                     "size": size,
                     "ingested_at": now,
                     "text": text,
-                    "stage": "stored",
+                    "stage": stage,
                 }
             )
             article_id = _pk(table.last_pk)
@@ -433,7 +437,8 @@ class Store:
 
     def unfinished_articles(self) -> list[Article]:
         """Current articles whose pipeline did not finish (an ingest was killed half-way)."""
-        return [a for a in self.articles() if a.stage != "linked"]
+        rows = self._all("SELECT * FROM articles WHERE stage != 'linked' AND superseded = 0 ORDER BY id")
+        return [_article(r) for r in rows]
 
     def claim(self, claim_id: int) -> Claim:
         """One claim with its current state."""

@@ -155,14 +155,6 @@ def _claims_by_article(store: Store) -> dict[str, list[tuple[str, int]]]:
 
 
 @needs_cli
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the pipeline commits after its article, in several transactions, so an ingest killed "
-    "in between leaves the article without some claims or links and a re-scan finds it unchanged. Running "
-    "the pipeline inside the article's transaction closes it but starves reviewers (see docs/BENCHMARKS.md); "
-    "the fix is a pipeline that computes first and then writes article, claims and links in one short "
-    "transaction",
-)
 def test_ingest_killed_mid_article_loses_nothing_on_the_next_scan(tmp_path: Path, sample_dir: Path) -> None:
     """Kill an ingest while it extracts claims and links evidence for an article; the next scan must end
     exactly where an uninterrupted ingest ends: every article with all its claims and candidates."""

@@ -164,6 +164,7 @@ def test_an_article_left_half_done_is_finished_by_the_next_ingest(store: Store, 
         encoding="utf-8",
         size=len(text),
         spans=split_passages(text),
+        stage="stored",
     )
     assert store.article(half.id).stage == "stored" and store.claims(article_id=half.id) == []
     assert store.article(done.id).stage == "linked"

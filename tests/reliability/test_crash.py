@@ -11,7 +11,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from reliability_support import HELPERS, build_queue, fingerprint, needs_cli
 
 from factcheck.ingest import ingest_paths

@@ -965,8 +965,8 @@ def _similar_claims(store: Store, claims: Sequence[Claim]) -> dict[int, list[int
     """For each claim, the current claims of other articles that say the same. Looked for among the
     claims stated in its stored candidates scoring at least ``CLUSTER_MIN_SCORE``: a restatement by
     another outlet is strong evidence, so it is already there, and no further search is needed."""
-    stored = store.candidates_for([c.id for c in claims])
-    strong = {cid: [k.passage_id for k in ks if k.score >= CLUSTER_MIN_SCORE] for cid, ks in stored.items()}
+    stored = store.candidate_scores([c.id for c in claims])
+    strong = {cid: [pid for pid, score in ks if score >= CLUSTER_MIN_SCORE] for cid, ks in stored.items()}
     stated = store.claims_stated_in({p for ps in strong.values() for p in ps})
     others = {c.id: c for c in store.claims(ids=sorted({o for os in stated.values() for o in os}))}
     out: dict[int, list[int]] = {}

@@ -932,6 +932,19 @@ class Store:
             )
         return claims
 
+    def candidate_scores(self, claim_ids: Sequence[int]) -> dict[int, list[tuple[int, float]]]:
+        """(passage id, score) of each claim's candidates, best first, without building models."""
+        out: dict[int, list[tuple[int, float]]] = {i: [] for i in claim_ids}
+        for chunk in _chunks(list(claim_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT claim_id, passage_id, score FROM candidates WHERE claim_id IN ({marks}) ORDER BY claim_id, rank",
+                chunk,
+            ).fetchall()
+            for claim_id, passage_id, score in rows:
+                out[int(claim_id)].append((int(passage_id), float(score)))
+        return out
+
     def cluster_member_ids(self, cluster_id: int) -> list[int]:
         """Ids of the current claims in a cross-source cluster."""
         rows = self.db.execute(

@@ -672,22 +672,7 @@ class Store:
 
     def replace_candidates(self, claim_id: int, candidates: Sequence[Candidate]) -> None:
         """Set a claim's ranked evidence candidates (derived data, recomputed when the corpus grows)."""
-        now = utcnow()
-        with self.write():
-            self.db.execute("DELETE FROM candidates WHERE claim_id = ?", [claim_id])
-            self.db.table("candidates").insert_all(
-                {
-                    "claim_id": claim_id,
-                    "passage_id": c.passage_id,
-                    "rank": c.rank,
-                    "score": c.score,
-                    "components": _json(c.components),
-                    "quantities": _json(c.quantities),
-                    "syndicated": int(c.syndicated),
-                    "created_at": now,
-                }
-                for c in candidates
-            )
+        self.set_candidates({claim_id: candidates})
 
     def candidates(self, claim_id: int, *, limit: int | None = None) -> list[Candidate]:
         """A claim's candidates, best first."""
@@ -805,30 +790,12 @@ class Store:
     def set_candidates(self, by_claim: Mapping[int, Sequence[Candidate]]) -> None:
         """Replace the candidates of several claims in one transaction (``replace_candidates`` for a
         batch: one DELETE and one executemany per chunk instead of a statement per claim)."""
-        now = utcnow()
-        rows = [
-            (
-                claim_id,
-                c.passage_id,
-                c.rank,
-                c.score,
-                _json(c.components),
-                _json(c.quantities),
-                int(c.syndicated),
-                now,
-            )
-            for claim_id, cands in by_claim.items()
-            for c in cands
-        ]
+        rows = _candidate_rows(by_claim)
         with self.write():
             for chunk in _chunks(list(by_claim), 500):
                 marks = ",".join("?" * len(chunk))
                 self.db.execute(f"DELETE FROM candidates WHERE claim_id IN ({marks})", chunk)
-            self.db.conn.executemany(
-                "INSERT INTO candidates (claim_id, passage_id, rank, score, components, quantities, syndicated, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            self.db.conn.executemany(_INSERT_CANDIDATE, rows)
 
     def approx_passage_count(self) -> int:
         """Passages ever stored (the largest id: O(1), unlike count(*)); enough for idf weights."""
@@ -882,26 +849,10 @@ class Store:
         """Add candidates to claims' stored lists (replacing a stored one for the same passage), rank each
         touched list by score (then passage id) and keep its best ``keep``; ``rerank`` lists are ranked
         again too. Returns, per claim, {passage id: rank} of the added candidates that stayed."""
-        now = utcnow()
         stayed: dict[int, dict[int, int]] = {}
         with self.write():
             self.db.conn.executemany(
-                "INSERT OR REPLACE INTO candidates (claim_id, passage_id, rank, score, components, quantities, "
-                "syndicated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        cid,
-                        c.passage_id,
-                        c.rank,
-                        c.score,
-                        _json(c.components),
-                        _json(c.quantities),
-                        int(c.syndicated),
-                        now,
-                    )
-                    for cid, cands in by_claim.items()
-                    for c in cands
-                ],
+                _INSERT_CANDIDATE.replace("INSERT", "INSERT OR REPLACE", 1), _candidate_rows(by_claim)
             )
             for cid in dict.fromkeys([*by_claim, *rerank]):
                 rows = self.db.execute(
@@ -967,6 +918,31 @@ def _writable(path: Path) -> bool:
             return True
     except OSError:
         return False
+
+
+_INSERT_CANDIDATE = (
+    "INSERT INTO candidates (claim_id, passage_id, rank, score, components, quantities, syndicated, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _candidate_rows(by_claim: Mapping[int, Sequence[Candidate]]) -> list[tuple[Any, ...]]:
+    """Candidates as rows for ``_INSERT_CANDIDATE``, all stamped with one time."""
+    now = utcnow()
+    return [
+        (
+            claim_id,
+            c.passage_id,
+            c.rank,
+            c.score,
+            _json(c.components),
+            _json(c.quantities),
+            int(c.syndicated),
+            now,
+        )
+        for claim_id, cands in by_claim.items()
+        for c in cands
+    ]
 
 
 def _pk(value: Any) -> int:

@@ -86,3 +86,22 @@ def test_readme_examples_run(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, f"{line}\n{proc.stderr}"
     assert (tmp_path / "review.md").exists()
+
+
+@pytest.mark.skipif(
+    shutil.which("ruff") is None or shutil.which("mypy") is None, reason="dev tools not installed"
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "format", "--check", "factcheck", "tests", "bench"],
+        ["ruff", "check", "factcheck", "tests", "bench"],
+        ["mypy"],
+    ],
+    ids=["format", "lint", "types"],
+)
+def test_the_check_commands_parts_pass(command: list[str]) -> None:
+    """`./check` (in the README) runs these before the tests; each must pass on the tree as committed."""
+    assert "ruff format --check" in (REPO / "check").read_text(encoding="utf-8")
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

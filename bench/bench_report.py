@@ -25,6 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from machine import cpu_model  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from factcheck import report  # noqa: E402
 from factcheck.markdown import escape_inline  # noqa: E402
 from factcheck.models import Candidate, ExtractedClaim, Verdict  # noqa: E402
@@ -118,17 +120,6 @@ def best_of(repeat: int, fn: Callable[[], object]) -> tuple[float, float, object
         result = fn()
         wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
     return wall, cpu, result
-
-
-def cpu_model() -> str:
-    """The CPU model from /proc/cpuinfo, else what platform says."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main() -> int:

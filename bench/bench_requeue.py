@@ -25,22 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
+from machine import cpu_model  # noqa: E402
 
 from factcheck.ingest import ingest_paths  # noqa: E402
 from factcheck.pipeline import process_article  # noqa: E402
 from factcheck.queue import Reviewer  # noqa: E402
 from factcheck.storage import Store  # noqa: E402
-
-
-def cpu_model() -> str:
-    """The CPU model name, for the record."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def build(root: Path, n: int, share: float) -> tuple[Path, int]:

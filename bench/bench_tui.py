@@ -43,6 +43,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from machine import cpu_model  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from factcheck.models import Candidate, ExtractedClaim, Verdict  # noqa: E402
 from factcheck.queue import Reviewer, requeue  # noqa: E402
 from factcheck.segment import split_passages  # noqa: E402
@@ -272,17 +274,6 @@ def count(db: Path) -> int:
 
 
 # --- report -------------------------------------------------------------------------------------------
-
-
-def cpu_model() -> str:
-    """The CPU model name, from /proc/cpuinfo where there is one."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ Undo is an event too (``undone``, pointing at the decision it cancels), so nothi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,7 +56,6 @@ class ReviewState:
     decided_at: str | None = None
     decision_event_id: int | None = None
     requeue_reason: dict[str, Any] | None = None
-    undone: set[int] = field(default_factory=set)
 
     def columns(self) -> dict[str, Any]:
         """The state as claim_state columns."""
@@ -74,9 +73,10 @@ class ReviewState:
 
 def replay(events: Sequence[Event]) -> ReviewState:
     """Fold a claim's history into its current state; undone decisions are skipped as if never made."""
-    state = ReviewState(undone={e.undoes for e in events if e.kind is EventKind.UNDONE and e.undoes})
+    undone = {e.undoes for e in events if e.kind is EventKind.UNDONE and e.undoes}
+    state = ReviewState()
     for e in events:
-        if e.kind is EventKind.DECIDED and e.id not in state.undone:
+        if e.kind is EventKind.DECIDED and e.id not in undone:
             state.status = ClaimStatus.DECIDED
             state.verdict, state.evidence_passage_id = e.verdict, e.evidence_passage_id
             state.note, state.reviewer, state.decided_at = e.note, e.reviewer, e.at
@@ -86,11 +86,6 @@ def replay(events: Sequence[Event]) -> ReviewState:
         elif e.kind is EventKind.NOTED:
             state.note = e.note
     return state
-
-
-def undone_ids(events: Sequence[Event]) -> set[int]:
-    """Ids of the decisions that an undo cancelled."""
-    return {e.undoes for e in events if e.kind is EventKind.UNDONE and e.undoes}
 
 
 class Reviewer:

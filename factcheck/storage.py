@@ -661,13 +661,6 @@ class Store:
             raise StoreError(f"no event with id {event_id}")
         return _event(row)
 
-    def reviewers(self) -> list[str]:
-        """Everyone who has decided something."""
-        rows = self._all(
-            "SELECT DISTINCT reviewer FROM events WHERE kind = 'decided' AND reviewer IS NOT NULL ORDER BY 1"
-        )
-        return [r["reviewer"] for r in rows]
-
     # --- candidates --------------------------------------------------------------------------
 
     def replace_candidates(self, claim_id: int, candidates: Sequence[Candidate]) -> None:

@@ -235,6 +235,27 @@ class Progress:
         """Decided claims sent back by a new source."""
         return self.statuses.get("requeued", 0)
 
+    def moved(self, before: Claim, after: Claim) -> Progress:
+        """The counts once one claim went from ``before`` to ``after`` (a decision the screen has just
+        committed), worked out from the two states instead of counting 100,000 rows again."""
+        statuses, verdicts = dict(self.statuses), dict(self.verdicts)
+        for claim, step in ((before, -1), (after, 1)):
+            if claim.superseded:
+                continue
+            status = counted_status(claim)
+            statuses[status] = statuses.get(status, 0) + step
+            if claim.verdict is not None:
+                verdicts[claim.verdict.value] = verdicts.get(claim.verdict.value, 0) + step
+        return Progress({k: n for k, n in statuses.items() if n}, {k: n for k, n in verdicts.items() if n})
+
+
+def counted_status(claim: Claim) -> str:
+    """The status a claim is counted under: "in review" only means leased, so an open claim counts as
+    pending, or re-queued when a new source sent it back (it then carries the re-queue reason)."""
+    if claim.status is ClaimStatus.IN_REVIEW:
+        return (ClaimStatus.REQUEUED if claim.requeue_reason is not None else ClaimStatus.PENDING).value
+    return claim.status.value
+
 
 def load_progress(store: Store) -> Progress:
     """Count claims by status and verdict."""

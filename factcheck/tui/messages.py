@@ -14,10 +14,11 @@ from factcheck.tui.data import Progress, QueueRow
 @dataclass
 class ProgressCounted(Message):
     """Claims were counted by status and verdict for the header (``progress`` is None when the count
-    failed; ``error`` says why)."""
+    failed; ``error`` says why). ``generation`` tells a count overtaken by a decision made meanwhile."""
 
     progress: Progress | None
     error: str | None = None
+    generation: int = 0
 
 
 @dataclass

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from factcheck.errors import FactcheckError, ReviewError
@@ -21,7 +22,7 @@ from factcheck.queue import FILTERS
 from factcheck.settings import Settings
 from factcheck.storage import Store
 from factcheck.tui.connections import Connections
-from factcheck.tui.data import ClaimDetail, Sources, load_detail, load_progress, passage_item
+from factcheck.tui.data import ClaimDetail, Progress, Sources, load_detail, load_progress, passage_item
 from factcheck.tui.keys import REVIEW_BINDINGS
 from factcheck.tui.messages import ProgressCounted
 from factcheck.tui.render import one_line
@@ -37,6 +38,9 @@ from factcheck.tui.widgets.status_bar import StatusBar
 
 RENEW_FRACTION = 1 / 3
 """Renew the open claim's lease after a third of its length, so a slow reader never loses it."""
+RECOUNT_AFTER_S = 2.0
+"""After a decision the header is updated from the verdict just recorded; the claims are counted again
+(which also brings in other reviewers' work) once the reviewer pauses this long, not on every key."""
 
 
 class ReviewScreen(Screen[None]):
@@ -53,6 +57,9 @@ class ReviewScreen(Screen[None]):
         self.sources = Sources(self.store)
         self.detail: ClaimDetail | None = None
         self._keep_offered = False
+        self._progress: Progress | None = None
+        self._counts_generation = 0  # bumped by every change made to the counts on the UI thread
+        self._recount: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.session.name, one_line(str(self.connections.db_path)), id="status")
@@ -65,7 +72,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(StatusBar).show()
-        self._act(lambda: Outcome(None, self.session.open_next()))
+        self._act(lambda: Outcome(None, self.session.open_next()), recount=True)
         self.evidence.focus()
         self.set_interval(self.settings.lease_minutes * 60 * RENEW_FRACTION, self._renew)
 
@@ -92,8 +99,12 @@ class ReviewScreen(Screen[None]):
             self._keep_offered = keep
             self.refresh_bindings()
 
-    def _act(self, action: Callable[[], Outcome], done: str | None = None) -> bool:
-        """Run a review action; when a rule refuses it, say why in one line and change nothing."""
+    def _act(self, action: Callable[[], Outcome], done: str | None = None, *, recount: bool = False) -> bool:
+        """Run a review action; when a rule refuses it, say why in one line and change nothing.
+
+        The header counts follow from the action when it changed the open claim (decide, keep, skip:
+        the states before and after are both known); ``recount`` counts them in the database instead
+        (start-up, undo, a rescan). Opening or noting a claim changes no count."""
         previous = self.session.current
         try:
             outcome = action()
@@ -106,10 +117,28 @@ class ReviewScreen(Screen[None]):
         if previous is not None and previous.id not in left:  # given back: its row no longer "in review"
             self.call_after_refresh(self.queue.update_claim, self.store.claim(previous.id))
         self.show_claim(outcome.current)
-        self.count_progress()
+        if recount:
+            self.count_progress()
+        elif outcome.changed is not None and previous is not None and previous.id == outcome.changed.id:
+            self._count_change(previous, outcome.changed)
         if done:
             self.say(done)
         return True
+
+    def _count_change(self, before: Claim, after: Claim) -> None:
+        """Show the header's counts with one claim changed, in the same repaint as the next claim; count
+        for real a little later (a count running now would compete with the repaint for the CPU)."""
+        if before.status == after.status and before.verdict == after.verdict:
+            return  # skipped: nothing counted changed
+        self._counts_generation += 1  # a count already running may have missed this decision
+        if self._progress is None:  # the first count is not in yet: count again now
+            self.count_progress()
+            return
+        self._progress = self._progress.moved(before, after)
+        self.query_one(StatusBar).show(self._progress)
+        if self._recount is not None:
+            self._recount.stop()
+        self._recount = self.set_timer(RECOUNT_AFTER_S, self.count_progress)
 
     def say(self, message: str) -> None:
         """Confirm a routine action in the status line (warnings and job results are notifications)."""
@@ -132,7 +161,7 @@ class ReviewScreen(Screen[None]):
                 self.notify(
                     f"#{claim.id} belongs to an older version of its article; opening the next claim."
                 )
-            self._act(lambda: Outcome(None, self.session.open_next()))
+            self._act(lambda: Outcome(None, self.session.open_next()), recount=True)
         else:
             self.show_claim(claim)
             self.count_progress()
@@ -142,20 +171,29 @@ class ReviewScreen(Screen[None]):
         self.query_one(StatusBar).show(reviewer=self.session.name)
         self.refresh_all()
 
-    @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:
         """Count claims by status and verdict for the header, off the UI thread."""
+        if self._recount is not None:
+            self._recount.stop()
+            self._recount = None
+        self._count(self._counts_generation)
+
+    @work(thread=True, exclusive=True, group="progress")
+    def _count(self, generation: int) -> None:
         try:
             with self.connections.borrow() as store:
                 progress = load_progress(store)
         except JOB_ERRORS as exc:
-            self.post_message(ProgressCounted(None, error=str(exc)))
+            self.post_message(ProgressCounted(None, error=str(exc), generation=generation))
             return
-        self.post_message(ProgressCounted(progress))
+        self.post_message(ProgressCounted(progress, generation=generation))
 
     @on(ProgressCounted)
     def _counted(self, message: ProgressCounted) -> None:
+        if message.generation != self._counts_generation:
+            return  # counted before the last decision was shown: the recount that follows it will do
         if message.progress is not None:
+            self._progress = message.progress
             self.query_one(StatusBar).show(message.progress)
         else:
             self.notify(f"Could not count the claims: {message.error}", severity="warning")
@@ -198,7 +236,7 @@ class ReviewScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Cancel your last decision; its claim opens again as it was before."""
-        if self._act(self.session.undo) and self.session.current is not None:
+        if self._act(self.session.undo, recount=True) and self.session.current is not None:
             claim = self.session.current
             self.say(f"Undone: #{claim.id} is open again, as it was before")
             self.evidence.focus()

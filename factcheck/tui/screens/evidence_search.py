@@ -101,6 +101,7 @@ class EvidenceSearchScreen(ModalScreen[int | None]):
             with self.connections.borrow() as store:
                 sources = Sources(store)
                 found = search_evidence(store, query, limit=LIMIT, exclude_article_ids=self.exclude)
+                sources.prefetch(p.article_id for p, _ in found)
                 items = [
                     EvidenceItem(p, sources.get(p.article_id), score, origin="search") for p, score in found
                 ]

@@ -88,7 +88,7 @@ class Timers:
 @contextmanager
 def timed_pipeline(timers: Timers) -> Iterator[None]:
     """Time extraction and the three matching steps inside ``process_article``."""
-    names = ["extract_claims", "find_duplicates", "link_new_article", "cluster_claims"]
+    names = ["extract_claims", "find_duplicates", "link_new_articles", "cluster_claims"]
     saved = {n: getattr(pipeline, n) for n in names}
     for n in names:
         setattr(pipeline, n, timers.wrap(n, saved[n]))
@@ -115,10 +115,10 @@ class Built:
 def without_linking() -> Iterator[None]:
     """The pipeline minus matching (ingest and extraction only): to build a large corpus quickly for
     the ranking comparison, which does not read stored candidates."""
-    names = ["find_duplicates", "link_new_article", "cluster_claims"]
+    names = ["find_duplicates", "link_new_articles", "cluster_claims"]
     saved = {n: getattr(pipeline, n) for n in names}
     pipeline.find_duplicates = lambda *a, **k: None
-    pipeline.link_new_article = lambda *a, **k: {}
+    pipeline.link_new_articles = lambda *a, **k: {}
     pipeline.cluster_claims = lambda *a, **k: None
     try:
         yield
@@ -137,7 +137,7 @@ def build(n: int, root: Path, *, link: bool = True) -> Built:
     timers = Timers()
     start = time.perf_counter()
     with timed_pipeline(timers), nullcontext() if link else without_linking():
-        report = ingest_paths(store, [folder], after_article=pipeline.process_article, base=root)
+        report = ingest_paths(store, [folder], after_batch=pipeline.process_articles, base=root)
     seconds = time.perf_counter() - start
     assert len(report.added) == n, report.summary()
     return Built(store, db, folder, articles, seconds, timers)
@@ -268,7 +268,7 @@ def labelled_recall(root: Path, k: int = TOP) -> dict[str, float]:
     folder = root / "samples" / "articles"
     shutil.copytree(REPO / "articles", folder)
     store = Store(root / "samples" / "queue.db")
-    ingest_paths(store, [folder], after_article=pipeline.process_article, base=folder.parent)
+    ingest_paths(store, [folder], after_batch=pipeline.process_articles, base=folder.parent)
     articles = {Path(a.path).name: a for a in store.articles()}
     passage_at = {(p.article_id, p.start): p.id for a in articles.values() for p in store.passages(a.id)}
     claims = {(c.article_id, c.start): c for c in store.claims()}

@@ -19,8 +19,8 @@ from factcheck import report as report_mod
 from factcheck.errors import FactcheckError, InputError
 from factcheck.extraction import extract_claims
 from factcheck.ingest import IngestReport, Skip, decode, discover, html_to_text, ingest_paths
-from factcheck.models import Verdict
-from factcheck.pipeline import add_manual_claims, process_article
+from factcheck.models import Article, Verdict
+from factcheck.pipeline import ArticleOutcome, add_manual_claims, process_articles
 from factcheck.queue import Reviewer
 from factcheck.segment import clean_text
 from factcheck.settings import DEFAULT_SETTINGS, Settings
@@ -145,9 +145,16 @@ def run_ingest(
     """Ingest with a progress bar on a terminal, one line per skipped file, and a summary line."""
     files = sum(1 for item in discover(paths) if isinstance(item, Path))
     show_bar = sys.stderr.isatty() and files > 1
+
+    def process(store: Store, articles: list[Article], settings: Settings) -> ArticleOutcome:
+        steps = 2 * len(articles)  # extraction, then linking
+        hidden = not (sys.stderr.isatty() and len(articles) > 1)
+        with click.progressbar(length=steps, label="linking  ", file=sys.stderr, hidden=hidden) as bar:
+            return process_articles(store, articles, settings, progress=bar.update)
+
     with click.progressbar(length=files, label="ingesting", file=sys.stderr, hidden=not show_bar) as bar:
         report = ingest_paths(
-            store, paths, settings=settings, progress=lambda _p: bar.update(1), after_article=process_article
+            store, paths, settings=settings, progress=lambda _p: bar.update(1), after_batch=process
         )
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)

@@ -288,6 +288,7 @@ class HookOutcome(Protocol):
 
 
 ArticleHook = Callable[[Store, Article, Settings], HookOutcome]
+BatchHook = Callable[[Store, list[Article], Settings], HookOutcome]
 
 
 def ingest_paths(
@@ -297,15 +298,24 @@ def ingest_paths(
     settings: Settings = DEFAULT_SETTINGS,
     progress: Callable[[Path], None] | None = None,
     after_article: ArticleHook | None = None,
+    after_batch: BatchHook | None = None,
     base: Path | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store. Each file is committed on its own, so a failure later
-    loses nothing earlier; ``after_article`` runs the rest of the pipeline (claims, evidence, re-queue)
-    on each new article and reports how many claims it created and which claims it re-queued."""
+    loses nothing earlier. The rest of the pipeline (claims, evidence, re-queue) runs either on each new
+    article as it is stored (``after_article``) or once on all of them at the end (``after_batch``,
+    which lets a bulk ingest link the batch as a whole); either reports how many claims it created and
+    which claims it re-queued. Articles an earlier, killed ingest left unfinished are taken up first."""
+    if after_article and after_batch:
+        raise ValueError("give after_article or after_batch, not both")
     report = IngestReport()
-    if after_article:
+    pending: list[Article] = []
+    if after_article or after_batch:
         for article in store.unfinished_articles():  # an earlier ingest was killed half-way
-            _record(report, after_article(store, article, settings))
+            if after_article:
+                _record(report, after_article(store, article, settings))
+            else:
+                pending.append(article)
             report.resumed.append(article.path)
     for item in discover(paths):
         if isinstance(item, Skip):
@@ -313,7 +323,11 @@ def ingest_paths(
             continue
         if progress:
             progress(item)
-        _ingest_one(store, item, report, settings, after_article, base)
+        stored = _ingest_one(store, item, report, settings, after_article, base, pipeline=bool(after_batch))
+        if stored is not None and after_batch:
+            pending.append(stored)
+    if after_batch and pending:
+        _record(report, after_batch(store, pending, settings))
     return report
 
 
@@ -368,17 +382,21 @@ def _ingest_one(
     settings: Settings,
     after: ArticleHook | None,
     base: Path | None,
-) -> None:
+    *,
+    pipeline: bool = False,
+) -> Article | None:
+    """Store one file (None when it is skipped or already stored); ``pipeline``: a batch hook will
+    process it later, so it is stored unfinished."""
     shown = _display_path(path, base)
     try:
         source = read_article(path)
     except Skip as why:
         report.skipped.append(f"{shown}: {why}")
-        return
+        return None
     if source.warning:
         report.warnings.append(f"{shown}: {source.warning}")
     if _already_stored(store, shown, source.sha256, report):  # a re-scan's fast path, without the lock
-        return
+        return None
     spans = split_passages(source.text)
     # Check again and store in one write transaction: another process ingesting the same folder at the
     # same moment must not store the same content twice (as a spurious new version). The pipeline runs
@@ -386,7 +404,7 @@ def _ingest_one(
     # (inside this transaction it starved them: one decision in an 8 s ingest of 100 articles).
     with store.write():
         if _already_stored(store, shown, source.sha256, report):
-            return
+            return None
         article, _ = store.add_article(
             path=shown,
             title=source.title,
@@ -395,11 +413,12 @@ def _ingest_one(
             encoding=source.encoding,
             size=source.size,
             spans=spans,
-            stage="stored" if after else "linked",
+            stage="stored" if after or pipeline else "linked",
         )
     (report.updated if article.version > 1 else report.added).append(article)
     if after:
         _record(report, after(store, article, settings))
+    return article
 
 
 def _record(report: IngestReport, outcome: HookOutcome) -> None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
@@ -49,6 +49,7 @@ __all__ = [
     "find_duplicates",
     "link_claims",
     "link_new_article",
+    "link_new_articles",
     "rank_candidates",
     "search_evidence",
 ]
@@ -72,16 +73,18 @@ evidence shares only common words and a figure: "168 Chinese citizens ... in the
 query is widened once to ``FTS_MORE_TERMS`` terms. That only happens when the first query was cheap, and
 never in a large corpus where the rare terms already find plenty."""
 
-FTS_LIMIT = 100
+FTS_LIMIT = 60
 """FTS hits (best bm25 first) that rapidfuzz reranks per claim. The product owner measured 200; on the
-samples and the synthetic corpus 100 finds as much evidence (0.835 vs 0.838 true in the top 5) for
-10-25% less time a claim."""
+synthetic corpus at 1,000 articles (bench/bench_matching.py, 200 claims) 100 hits and 25 fully scored
+found 0.835 true evidence in the top 5 at 5.5 ms a claim, 60 and 12 found 0.828 at 3.4 ms; the labelled
+samples score the same with either."""
 
-RERANK_DEEP = 25
-"""How many of the reranked hits get the costly components (quantities, fuzzy names, term weights):
-a quarter more than the candidates we store, so a passage the deep components promote is in reach."""
+RERANK_DEEP = 12
+"""How many of the reranked hits get the costly components (quantities, fuzzy names, term weights),
+besides the ``BM25_KEEP`` first and the ``NUMBERS_KEEP`` with a nearby figure: what a reviewer selects
+from (1-9) with room for a passage the deep components promote. Measured with ``FTS_LIMIT`` above."""
 
-BM25_KEEP = 5
+BM25_KEEP = 3
 """The best bm25 hits always get the deep components too, whatever their fuzzy score (a passage that
 shares the claim's rarest terms in other words must not be lost to the cheap stage)."""
 
@@ -799,25 +802,86 @@ def link_claims(store: Store, claim_ids: Sequence[int], settings: Settings) -> N
 
 
 def link_new_article(store: Store, article: Article, settings: Settings) -> dict[int, list[Candidate]]:
-    """Link a newly stored article both ways; call after its passages and claims are stored.
+    """``link_new_articles`` for one article."""
+    return link_new_articles(store, [article], settings).get(article.id, {})
 
-    Its own claims are ranked against every other article. Its passages are matched (through the
-    claim index) against existing claims of other articles and merged into their stored candidates,
-    keeping the best ``settings.candidates_stored``; candidates in superseded articles are dropped
-    from the claims touched. Returns ``{existing claim id: [candidates from this article that made
-    its list]}`` so the caller can decide re-queues. The work depends on the new article only."""
-    passages = [p for p in store.passages(article.id) if not p.boilerplate]
-    _forget_terms(store, [p.text for p in passages])
+
+def link_new_articles(
+    store: Store,
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    batch_articles: Sequence[int] = (),
+    batch_claims: Collection[int] = (),
+) -> dict[int, dict[int, list[Candidate]]]:
+    """Link a batch of newly stored articles; call after all their passages and claims are stored.
+
+    Their claims are ranked against every other article (the whole corpus, this batch included). Only
+    claims from *before* the batch still need the batch's passages: each article's passages are matched
+    (through the claim index) against those older claims and merged into their stored candidates,
+    keeping the best ``settings.candidates_stored``; candidates in superseded articles are dropped from
+    the claims touched. With no older claims (a first ingest) that reverse pass is skipped, which is
+    what makes a bulk ingest cheaper than one article at a time. Returns, per article, ``{older claim
+    id: [candidates from it that made the claim's list]}`` so the caller can decide re-queues. The work
+    depends on the batch, not on the rest of the corpus.
+
+    A long batch may be linked in parts: ``batch_articles`` and ``batch_claims`` then name the whole
+    batch (all stored and extracted already), whose claims are not "older" for any part."""
+    batch = list(dict.fromkeys([*batch_articles, *(a.id for a in articles)]))
+    passages = {a.id: [p for p in store.passages(a.id) if not p.boilerplate] for a in articles}
+    _forget_terms(store, [p.text for ps in passages.values() for p in ps])
     index = _Index(store)
-    own = store.claims(article_id=article.id)
-    written: dict[int, list[Candidate]] = {c.id: _rank(index, c, settings, ()) for c in own}
-    hits = _reverse_hits(index, article, passages)
-    _add_mirrored_hits(store, hits, own, written, passages)
-    store.set_candidates(written)
-    return _merge_new_passages(index, store.article(article.id), hits, settings)
+    own = {a.id: store.claims(article_id=a.id) for a in articles}
+    written: dict[int, list[Candidate]] = {}
+    for article in articles:
+        ranked = {c.id: _rank(index, c, settings, ()) for c in own[article.id]}
+        store.set_candidates(ranked)  # per article: a long batch commits as it goes
+        written.update(ranked)
+    new_claims = set(written) | set(batch_claims)
+    _mirror_within_batch(index, articles, own, passages, written, new_claims, settings)
+    if not store.current_claims_outside(batch):
+        return {}
+    out: dict[int, dict[int, list[Candidate]]] = {}
+    for article in articles:
+        hits = _reverse_hits(index, article, passages[article.id], exclude_article_ids=batch)
+        _add_mirrored_hits(store, hits, own[article.id], written, passages[article.id], skip=new_claims)
+        out[article.id] = _merge_new_passages(index, store.article(article.id), hits, settings)
+    return out
 
 
-def _reverse_hits(index: _Index, article: Article, passages: Sequence[Passage]) -> dict[int, list[_Hit]]:
+def _mirror_within_batch(
+    index: _Index,
+    articles: Sequence[Article],
+    own: dict[int, list[Claim]],
+    passages: dict[int, list[Passage]],
+    written: dict[int, list[Candidate]],
+    batch_claims: set[int],
+    settings: Settings,
+) -> None:
+    """Linking is asymmetric (a claim's rarest words find the restatement, the restatement's words
+    may not find the claim), so strong links found just now are mirrored: when a new claim found
+    passage Q of another article, the claims of this batch stated in Q that are already linked get
+    the new claim's passages as hits, merged into their lists when they score well enough. One
+    article at a time, the reverse pass does this through the claim index."""
+    found: dict[int, list[_Hit]] = {}
+    for article in articles:
+        _add_mirrored_hits(index.store, found, own[article.id], written, passages[article.id], skip=set())
+    first = min(a.id for a in articles)  # a batch is linked in id order: smaller ids are linked
+    for claim in index.store.claims(ids=sorted(found)):
+        done = claim.id in written or (claim.article_id or 0) < first
+        if not done and claim.id in batch_claims:
+            del found[claim.id]  # a later part of the batch: it will rank against everything itself
+            continue
+        have = {k.passage_id for k in written.get(claim.id, ())}
+        found[claim.id] = [
+            h for h in found[claim.id] if h.passage_id not in have and h.article_id != claim.article_id
+        ]
+    _merge_hits(index, {cid: hs for cid, hs in found.items() if hs}, settings)
+
+
+def _reverse_hits(
+    index: _Index, article: Article, passages: Sequence[Passage], *, exclude_article_ids: Sequence[int]
+) -> dict[int, list[_Hit]]:
     """Existing claims of other articles that the new article's passages may bear on, each with the
     new passages that found it (FTS over claim text with each passage's rarest terms)."""
     store = index.store
@@ -828,7 +892,7 @@ def _reverse_hits(index: _Index, article: Article, passages: Sequence[Passage]) 
             p.text,
             own_passage=True,
             limit=REVERSE_LIMIT,
-            fetch=lambda q: store.claim_hits(q, limit=REVERSE_LIMIT, exclude_article_ids=[article.id]),
+            fetch=lambda q: store.claim_hits(q, limit=REVERSE_LIMIT, exclude_article_ids=exclude_article_ids),
         )
         for claim_id, _, _ in rows:
             found.setdefault(claim_id, []).append(_Hit(p.id, article.id, p.text))
@@ -841,16 +905,21 @@ def _add_mirrored_hits(
     own: Sequence[Claim],
     forward: dict[int, list[Candidate]],
     passages: Sequence[Passage],
+    *,
+    skip: set[int],
 ) -> None:
     """The mirror of forward linking, for free: when a new claim found passage Q of another article as
     evidence, the existing claims stated in Q get the new claim's passages as hits. This catches what
-    the per-passage search ranks too low among many similar claims (a story told by five outlets)."""
-    strong = {cid: [k for k in ks if k.score >= MIRROR_MIN_SCORE] for cid, ks in forward.items()}
+    the per-passage search ranks too low among many similar claims (a story told by five outlets).
+    Claims in ``skip`` (the batch's own, already ranked against everything) are left out."""
+    strong = {c.id: [k for k in forward.get(c.id, ()) if k.score >= MIRROR_MIN_SCORE] for c in own}
     stated = store.claims_stated_in({k.passage_id for ks in strong.values() for k in ks})
     for claim in own:
         mine = [_Hit(p.id, p.article_id, p.text) for p in passages if _within(p, claim)]
         for k in strong.get(claim.id, ()):
             for existing in stated.get(k.passage_id, ()):
+                if existing in skip:
+                    continue
                 hits = found.setdefault(existing, [])
                 hits.extend(h for h in mine if h not in hits)
 
@@ -867,6 +936,16 @@ def _merge_new_passages(
     claim's current last candidate into its stored list; drop candidates in the article's earlier
     version. Returns, per claim, the new candidates that made its list. Lists are merged in SQL, so a
     claim's existing candidates are never read back into Python."""
+    earlier = index.store.article_version(article.path, article.version - 1) if article.version > 1 else None
+    return _merge_hits(index, hits, settings, stale_article=earlier.id if earlier else None)
+
+
+def _merge_hits(
+    index: _Index, hits: dict[int, list[_Hit]], settings: Settings, *, stale_article: int | None = None
+) -> dict[int, list[Candidate]]:
+    """Score ``hits`` against their claims and merge those that beat each claim's current last
+    candidate into its stored list (after dropping candidates in ``stale_article``). Returns, per
+    claim, the new candidates that made its list."""
     store, keep = index.store, settings.candidates_stored
     floors = store.candidate_floors(list(hits), keep)
     added: dict[int, list[Candidate]] = {}
@@ -878,8 +957,7 @@ def _merge_new_passages(
         if better:
             added[claim.id] = better
     with store.write():
-        earlier = store.article_version(article.path, article.version - 1) if article.version > 1 else None
-        stale = store.drop_candidates_in_article(earlier.id) if earlier else []
+        stale = store.drop_candidates_in_article(stale_article) if stale_article else []
         stayed = store.merge_candidates(added, keep=keep, rerank=stale)
     return {
         cid: [c.model_copy(update={"rank": ranks[c.passage_id]}) for c in added[cid] if c.passage_id in ranks]

@@ -4,12 +4,12 @@ decided claims the new source bears on. Shared by `factcheck ingest`, start-up a
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from factcheck.errors import InputError
 from factcheck.extraction import extract_claims, score_passage
-from factcheck.matching import cluster_claims, find_duplicates, link_claims, link_new_article
+from factcheck.matching import cluster_claims, find_duplicates, link_claims, link_new_articles
 from factcheck.models import Article, Candidate, ClaimStatus, ExtractedClaim
 from factcheck.quantities import find_quantities
 from factcheck.queue import requeue
@@ -27,23 +27,61 @@ class ArticleOutcome:
 
 
 def process_article(store: Store, article: Article, settings: Settings) -> ArticleOutcome:
-    """Extract and store the article's claims, recognise syndicated copies, link evidence both ways,
-    cluster claims across sources, and re-queue decided claims the new source bears on.
+    """``process_articles`` for one article."""
+    return process_articles(store, [article], settings)
 
-    Resumable: the claims are written in one transaction with the article's stage, and the stage
-    becomes ``linked`` only when everything else is done, so an ingest killed half-way is finished by
-    the next one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
-    current = store.article(article.id)
-    if current.stage == "stored":
-        claim_ids = _extract_and_store(store, current, settings)
-    else:
-        claim_ids = [c.id for c in store.claims(article_id=article.id)]
-    find_duplicates(store, current)
-    new_evidence = link_new_article(store, current, settings)
-    cluster_claims(store, claim_ids)
-    requeued = requeue_for_new_evidence(store, current, new_evidence, settings)
-    store.set_stage(article.id, "linked")
+
+def process_articles(
+    store: Store,
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ArticleOutcome:
+    """Extract and store the claims of newly stored articles, recognise syndicated copies, link
+    evidence, cluster claims across sources, and re-queue decided claims the new sources bear on.
+
+    A batch (a folder of new articles) is linked as a whole: every new claim is ranked once against
+    the complete corpus, and only claims from before the batch are matched against its passages, so a
+    first ingest of many articles does not pay for linking each one both ways. ``progress`` is told
+    how many articles each step finished (extraction, then linking).
+
+    Resumable: an article's claims are written in one transaction with its stage, and the stage becomes
+    ``linked`` only when everything else is done, so an ingest killed half-way is finished by the next
+    one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
+    current = sorted((store.article(a.id) for a in articles), key=lambda a: a.id)
+    claim_ids: list[int] = []
+    for article in current:
+        if article.stage == "stored":
+            claim_ids += _extract_and_store(store, article, settings)
+        else:
+            claim_ids += [c.id for c in store.claims(article_id=article.id)]
+        if progress:
+            progress(1)
+    for article in current:  # before any linking, so a copy's candidates are flagged whichever comes first
+        find_duplicates(store, article)
+    requeued: list[int] = []
+    for chunk in _chunks(current, LINK_CHUNK):
+        chunk = [store.article(a.id) for a in chunk]  # with duplicate_of as just recorded
+        new_evidence = link_new_articles(
+            store, chunk, settings, batch_articles=[a.id for a in current], batch_claims=set(claim_ids)
+        )
+        cluster_claims(store, [c for a in chunk for c in (x.id for x in store.claims(article_id=a.id))])
+        for article in chunk:
+            requeued += requeue_for_new_evidence(store, article, new_evidence.get(article.id, {}), settings)
+        store.set_stages([a.id for a in chunk], "linked")
+        if progress:
+            progress(len(chunk))
     return ArticleOutcome(claims=len(claim_ids), requeued=requeued)
+
+
+LINK_CHUNK = 100
+"""Articles linked, clustered and marked ``linked`` together: a killed bulk ingest redoes at most this
+many, and ID lists in queries stay short."""
+
+
+def _chunks(items: Sequence[Article], size: int) -> list[list[Article]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _extract_and_store(store: Store, article: Article, settings: Settings) -> list[int]:

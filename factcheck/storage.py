@@ -435,6 +435,23 @@ class Store:
         with self.write():
             self.db.execute("UPDATE articles SET stage = ? WHERE id = ?", [stage, article_id])
 
+    def set_stages(self, article_ids: Sequence[int], stage: str) -> None:
+        """``set_stage`` for many articles in one transaction."""
+        with self.write():
+            self.db.conn.executemany(
+                "UPDATE articles SET stage = ? WHERE id = ?", [(stage, a) for a in article_ids]
+            )
+
+    def current_claims_outside(self, article_ids: Sequence[int]) -> bool:
+        """Whether any current claim belongs to none of these articles (manual claims included): a batch
+        of new articles must then also be matched against those older claims."""
+        row = self.db.execute(
+            "SELECT 1 FROM claims c JOIN claim_state s ON s.claim_id = c.id WHERE s.superseded = 0 AND "
+            "(c.article_id IS NULL OR c.article_id NOT IN (SELECT value FROM json_each(?))) LIMIT 1",
+            [json.dumps(list(article_ids))],
+        ).fetchone()
+        return row is not None
+
     def unfinished_articles(self) -> list[Article]:
         """Current articles whose pipeline did not finish (an ingest was killed half-way)."""
         rows = self._all("SELECT * FROM articles WHERE stage != 'linked' AND superseded = 0 ORDER BY id")
@@ -756,10 +773,9 @@ class Store:
         text (``claims_fts``), best first; manual claims have no article."""
         where = "claims_fts MATCH ? AND s.superseded = 0"
         params: list[Any] = [match]
-        if exclude_article_ids:
-            marks = ",".join("?" * len(exclude_article_ids))
-            where += f" AND (c.article_id IS NULL OR c.article_id NOT IN ({marks}))"
-            params.extend(exclude_article_ids)
+        if exclude_article_ids:  # one JSON parameter: a batch of new articles may be thousands long
+            where += " AND (c.article_id IS NULL OR c.article_id NOT IN (SELECT value FROM json_each(?)))"
+            params.append(json.dumps(list(exclude_article_ids)))
         sql = (
             "SELECT c.id, c.article_id, c.text FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid "
             f"JOIN claim_state s ON s.claim_id = c.id WHERE {where} ORDER BY bm25(claims_fts) LIMIT ?"

@@ -36,11 +36,11 @@ def rescan(store: Store, articles_dir: Path, settings: Settings) -> ScanResult:
     """Ingest new and changed files in the articles folder through the same pipeline as the CLI
     (paths are stored relative to the working directory, as `factcheck ingest` stores them)."""
     from factcheck.ingest import ingest_paths
-    from factcheck.pipeline import process_article
+    from factcheck.pipeline import process_articles
 
     if not articles_dir.is_dir():
         raise InputError(f"no folder {articles_dir} to rescan")
-    result = ingest_paths(store, [articles_dir], settings=settings, after_article=process_article)
+    result = ingest_paths(store, [articles_dir], settings=settings, after_batch=process_articles)
     summary = result.summary()
     if result.skipped:
         summary += f" ({'; '.join(result.skipped[:3])})"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from factcheck import matching, pipeline
 from factcheck.ingest import ingest_paths
 from factcheck.models import Article, Candidate, Claim, Passage
-from factcheck.pipeline import add_manual_claims, process_article
+from factcheck.pipeline import add_manual_claims, process_article, process_articles
 from factcheck.settings import DEFAULT_SETTINGS
 from factcheck.storage import Store
 
@@ -33,22 +33,26 @@ MIN_SUCCESS_AT_5 = 0.88
 MIN_CAPPED_RECALL_AT_5 = 0.72
 
 
-def _ingest(root: Path, files: list[str] | None = None) -> Store:
+def _ingest(root: Path, files: list[str] | None = None, *, batch: bool = False) -> Store:
+    """The samples (or some of them) ingested one article at a time, as a rescan adds sources, or as
+    one batch (``batch``), as `factcheck ingest FOLDER` and start-up do."""
     folder = root / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     for path in sorted(SAMPLES.glob("*.txt")):
         if files is None or path.name in files:
             shutil.copy(path, folder / path.name)
     store = Store(root / "queue.db")
-    report = ingest_paths(store, [folder], after_article=process_article, base=root)
+    hook: dict[str, Any] = {"after_batch": process_articles} if batch else {"after_article": process_article}
+    report = ingest_paths(store, [folder], base=root, **hook)
     assert report.ok
     return store
 
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The five samples ingested through the real pipeline (read-only for the tests that use it)."""
-    store = _ingest(tmp_path_factory.mktemp("samples"))
+    """The five samples ingested as one batch through the real pipeline, as the CLI does (read-only for
+    the tests that use it)."""
+    store = _ingest(tmp_path_factory.mktemp("samples"), batch=True)
     yield store
     store.close()
 
@@ -132,6 +136,49 @@ def test_ranking_finds_the_labelled_evidence(samples: Store) -> None:
     success, capped = _label_scores(samples)
     assert success >= MIN_SUCCESS_AT_5, success
     assert capped >= MIN_CAPPED_RECALL_AT_5, capped
+
+
+def test_one_article_at_a_time_finds_the_labelled_evidence_too(tmp_path: Path) -> None:
+    """Sources that arrive one by one (each linked both ways) end up about as well linked as a batch."""
+    store = _ingest(tmp_path)
+    success, capped = _label_scores(store)
+    assert success >= MIN_SUCCESS_AT_5, success
+    assert capped >= MIN_CAPPED_RECALL_AT_5, capped
+    store.close()
+
+
+def test_a_batch_ranks_each_claim_against_the_whole_corpus_without_a_reverse_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first ingest links every claim once against all the other articles, and never searches the
+    claim index (no claim predates the batch); the stored lists hold what ranking gives (plus what the
+    mirror of strong links added), best first."""
+    searched: list[str] = []
+    real = Store.claim_hits
+
+    def spy(self: Store, match: str, **kwargs: Any) -> Any:
+        searched.append(match)
+        return real(self, match, **kwargs)
+
+    monkeypatch.setattr(Store, "claim_hits", spy)
+    store = _ingest(tmp_path, batch=True)
+    assert searched == []
+    claims = store.claims()
+    stored = store.candidates_for([c.id for c in claims])
+    mirrored = 0
+    for claim in claims:
+        ranked = matching.rank_candidates(store, claim, settings=DEFAULT_SETTINGS)
+        kept = {k.passage_id: k.score for k in stored[claim.id]}
+        assert [k.rank for k in stored[claim.id]] == list(range(1, len(kept) + 1))
+        assert [k.score for k in stored[claim.id]] == sorted(kept.values(), reverse=True)
+        full = len(kept) >= DEFAULT_SETTINGS.candidates_stored
+        for k in ranked:
+            if not full or k.score > min(kept.values()):
+                assert kept.get(k.passage_id) == k.score, (claim.text[:60], k.passage_id)
+        mirrored += len(set(kept) - {k.passage_id for k in ranked})
+    assert mirrored > 0, "strong links were mirrored onto the claims stated in their passages"
+    assert store.unfinished_articles() == []
+    store.close()
 
 
 @pytest.mark.parametrize(
@@ -246,6 +293,26 @@ def test_a_copy_with_another_byline_is_syndicated_not_independent(tmp_path: Path
     store.close()
 
 
+def test_a_copy_in_the_same_batch_as_its_original_is_syndicated(tmp_path: Path) -> None:
+    """In a batch, copies are recognised before anything is linked, so even the original's candidates
+    in the copy (linked first) are flagged."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = (SAMPLES / UPI).read_text(encoding="utf-8")
+    (folder / "a-original.txt").write_text(text, encoding="utf-8")
+    (folder / "b-copy.txt").write_text("By Jane Roe, Wire Desk\n\n" + text, encoding="utf-8")
+    shutil.copy(SAMPLES / EFE, folder / EFE)
+    store = Store(tmp_path / "queue.db")
+    ingest_paths(store, [folder], after_batch=process_articles, base=tmp_path)
+    original, copy = _article(store, "a-original.txt"), _article(store, "b-copy.txt")
+    assert copy.duplicate_of == original.id and original.duplicate_of is None
+    ranked = store.candidates(_claim(store, "a-original.txt", "$3,530").id)
+    in_copy = [k for k in ranked if store.passage(k.passage_id).article_id == copy.id]
+    assert in_copy and all(k.syndicated for k in in_copy)
+    assert any(not k.syndicated for k in ranked), "the EFE account is independent evidence"
+    store.close()
+
+
 def test_find_duplicates_leaves_original_reporting_alone(samples: Store) -> None:
     assert all(matching.find_duplicates(samples, a) is None for a in samples.articles())
 
@@ -279,8 +346,9 @@ def test_a_new_article_only_touches_its_own_work(tmp_path: Path, monkeypatch: py
                 result = real(*args, **kwargs)
             finally:
                 inside.pop()
-            if name == "link_new_article":
-                returned.update(result)
+            if name == "link_new_articles":
+                for per_article in result.values():
+                    returned.update(per_article)
             return result
 
         return wrapped
@@ -295,7 +363,7 @@ def test_a_new_article_only_touches_its_own_work(tmp_path: Path, monkeypatch: py
 
         return wrapped
 
-    for step in ("find_duplicates", "link_new_article", "cluster_claims"):
+    for step in ("find_duplicates", "link_new_articles", "cluster_claims"):
         monkeypatch.setattr(pipeline, step, matching_step(step, getattr(pipeline, step)))
     shutil.copy(SAMPLES / UPI, tmp_path / "articles" / UPI)
     monkeypatch.setattr(store, "claims", watched("claims", store.claims))
@@ -315,7 +383,10 @@ def test_a_new_article_only_touches_its_own_work(tmp_path: Path, monkeypatch: py
         assert added and added <= new_passages
         assert {k.passage_id for k in returned[cid]} <= new_passages
     upi_claims = {c.id for c in store.claims(article_id=upi.id)}
-    assert upi_claims and all(after[c] for c in upi_claims)
+    assert upi_claims and sum(bool(after[c]) for c in upi_claims) > len(upi_claims) // 2
+    for claim in store.claims(ids=sorted(upi_claims)):  # the new claims' own lists are stored, ranked
+        ranked = matching.rank_candidates(store, claim, settings=DEFAULT_SETTINGS)
+        assert [k.passage_id for k in ranked] == [pid for pid, _ in after[claim.id]]
     payment = _claim(store, EFE, "30,000 rubles").id
     assert payment in returned and returned[payment][0].score >= DEFAULT_SETTINGS.requeue_threshold
     for name, (args, kwargs) in calls:

@@ -10,7 +10,9 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from reliability_support import HELPERS, build_queue, fingerprint, needs_cli
 
 from factcheck.ingest import ingest_paths
@@ -154,26 +156,34 @@ def _claims_by_article(store: Store) -> dict[str, list[tuple[str, int]]]:
 
 
 @needs_cli
-def test_ingest_killed_mid_article_loses_nothing_on_the_next_scan(tmp_path: Path, sample_dir: Path) -> None:
-    """Kill an ingest while it extracts claims and links evidence for an article; the next scan must end
-    exactly where an uninterrupted ingest ends: every article with all its claims and candidates."""
-    from factcheck.pipeline import process_article
+@pytest.mark.parametrize("mode", ["--pipeline", "--batch"])
+def test_ingest_killed_mid_article_loses_nothing_on_the_next_scan(
+    tmp_path: Path, sample_dir: Path, mode: str
+) -> None:
+    """Kill an ingest while it extracts claims and links evidence (one article at a time, or a batch as
+    the CLI does); the next scan must end exactly where an uninterrupted ingest ends: every article with
+    all its claims and candidates."""
+    from factcheck.pipeline import process_article, process_articles
 
+    hook: dict[str, Any] = (
+        {"after_article": process_article} if mode == "--pipeline" else {"after_batch": process_articles}
+    )
+    marker = b"FILE " if mode == "--pipeline" else b"STEP"
     with Store(tmp_path / "clean.db") as store:
-        ingest_paths(store, [sample_dir], after_article=process_article, base=tmp_path)
+        ingest_paths(store, [sample_dir], base=tmp_path, **hook)
         expected = _claims_by_article(store)
     assert sum(len(v) for v in expected.values()) > 20
     rng = random.Random(SEED)
     db = tmp_path / "queue.db"
     for round_no in range(2):
         proc = subprocess.Popen(
-            [sys.executable, str(HELPERS / "ingest_folder.py"), str(db), str(sample_dir), "--pipeline"],
+            [sys.executable, str(HELPERS / "ingest_folder.py"), str(db), str(sample_dir), mode],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         # Let it start on the (round + 2)-th file, then kill it a moment later: inside that article.
         seen = b""
-        while seen.count(b"FILE ") < round_no + 2:
+        while seen.count(marker) < round_no + 2:
             line = proc.stdout.readline()  # type: ignore[union-attr]
             assert line, proc.communicate()[1].decode()
             seen += line
@@ -181,6 +191,6 @@ def test_ingest_killed_mid_article_loses_nothing_on_the_next_scan(tmp_path: Path
         _kill(proc, seen)
         assert fingerprint(db)["integrity"] == "ok"
     with Store(db) as store:
-        report = ingest_paths(store, [sample_dir], after_article=process_article, base=tmp_path)
+        report = ingest_paths(store, [sample_dir], base=tmp_path, **hook)
         assert report.ok
         assert _claims_by_article(store) == expected

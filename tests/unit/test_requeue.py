@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from factcheck.cli import cli
 from factcheck.ingest import ingest_paths
 from factcheck.models import Claim, ClaimStatus, EventKind, Verdict
-from factcheck.pipeline import process_article
+from factcheck.pipeline import process_article, process_articles
 from factcheck.queue import Reviewer
 from factcheck.storage import Store
 
@@ -62,11 +63,13 @@ def desk(tmp_path: Path, sample_dir: Path) -> tuple[Store, Path, dict[str, int]]
     return store, later, ids
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["one-article", "batch"])
 def test_a_new_source_requeues_exactly_the_claims_it_bears_on(
-    desk: tuple[Store, Path, dict[str, int]],
+    desk: tuple[Store, Path, dict[str, int]], batch: bool
 ) -> None:
     store, later, ids = desk
-    report = ingest_paths(store, [later], after_article=process_article, base=later.parent)
+    hook: dict[str, Any] = {"after_batch": process_articles} if batch else {"after_article": process_article}
+    report = ingest_paths(store, [later], base=later.parent, **hook)
     assert report.added and report.claims > 0
     assert set(report.requeued) == {ids["payment"], ids["count"]}
     for name in ("no_limits", "indians"):

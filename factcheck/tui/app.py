@@ -19,7 +19,7 @@ from factcheck.errors import FactcheckError
 from factcheck.queue import Reviewer
 from factcheck.settings import Settings
 from factcheck.storage import Store
-from factcheck.tui import tasks
+from factcheck.tui import collector, tasks
 from factcheck.tui.commands import FactcheckCommands
 from factcheck.tui.connections import Connections
 from factcheck.tui.keys import APP_BINDINGS, help_sections
@@ -59,7 +59,9 @@ class FactcheckApp(App[None]):
         self.review = ReviewScreen(self.session, settings, self.connections)
 
     def on_mount(self) -> None:
+        collector.pause()  # until the first claim is painted (see collector)
         self.push_screen(self.review)
+        self.review.call_after_refresh(collector.settle)
 
     def notify(
         self,
@@ -85,6 +87,7 @@ class FactcheckApp(App[None]):
 
     def on_unmount(self) -> None:
         """However the app ends (q, ctrl+q, a crash in a handler), nobody is left waiting on a lease."""
+        collector.restore()
         self.release_leases()
 
     async def action_quit(self) -> None:

@@ -11,20 +11,24 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from factcheck import report as report_mod
 from factcheck.errors import FactcheckError, InputError
-from factcheck.extraction import extract_claims
-from factcheck.ingest import IngestReport, Skip, decode, discover, html_to_text, ingest_paths
-from factcheck.models import Article, Verdict
-from factcheck.pipeline import ArticleOutcome, add_manual_claims, process_articles
+from factcheck.models import Verdict
 from factcheck.queue import Reviewer
-from factcheck.segment import clean_text
 from factcheck.settings import DEFAULT_SETTINGS, Settings
 from factcheck.storage import Store
+
+if TYPE_CHECKING:
+    from factcheck.ingest import IngestReport
+    from factcheck.models import Article
+    from factcheck.pipeline import ArticleOutcome
+
+# The pipeline (ingest, the extraction model, matching) is imported by the commands that run it: the
+# review screen starts without it (tests/unit/test_startup_imports.py).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,6 +147,9 @@ def run_ingest(
     store: Store, paths: list[Path], settings: Settings, *, quiet_unchanged: bool = False
 ) -> IngestReport:
     """Ingest with a progress bar on a terminal, one line per skipped file, and a summary line."""
+    from factcheck.ingest import discover, ingest_paths
+    from factcheck.pipeline import process_articles
+
     files = sum(1 for item in discover(paths) if isinstance(item, Path))
     show_bar = sys.stderr.isatty() and files > 1
 
@@ -332,6 +339,10 @@ def extract(app: Context, source: Path, as_json: bool, threshold: float | None) 
       factcheck extract articles/upi-2025-04-10-zelensky-155-chinese-fighting-for-russia.txt
       echo "Officials said 155 people were hurt." | factcheck extract - --json
     """
+    from factcheck.extraction import extract_claims
+    from factcheck.ingest import Skip, decode, html_to_text
+    from factcheck.segment import clean_text
+
     if str(source) == "-":
         data = sys.stdin.buffer.read()
         suffix = ".txt"
@@ -471,6 +482,8 @@ def claim_add(app: Context, texts: tuple[str, ...], file: Any, source: str | Non
       factcheck claim add "Russia recruited 168 Chinese citizens" --source "AFP document"
       factcheck claim add --file tips.txt --source "reader tips"
     """
+    from factcheck.pipeline import add_manual_claims
+
     lines = list(texts)
     if file is not None:
         lines.extend(file.read().splitlines())

@@ -1451,7 +1451,29 @@ def _unit_views(a: Quantity, b: Quantity) -> tuple[_View, _View, str] | Comparis
 
 
 def compare(a: Quantity, b: Quantity) -> Comparison:
-    """How two mentions relate: agree, approx (compatible), conflict, or incomparable (kinds/units)."""
+    """How two mentions relate: agree, approx (compatible), conflict, or incomparable (kinds/units).
+    Memoised on what the mentions say (not where they are): evidence linking compares the same few
+    figures of a story thousands of times."""
+    key = (_reading(a), _reading(b))
+    found = _COMPARED.get(key)
+    if found is None:
+        if len(_COMPARED) >= _COMPARED_MAX:
+            _COMPARED.clear()
+        found = _COMPARED[key] = _compare(a, b)
+    return found
+
+
+_COMPARED: dict[tuple[tuple[object, ...], tuple[object, ...]], Comparison] = {}
+_COMPARED_MAX = 100_000
+
+
+def _reading(q: Quantity) -> tuple[object, ...]:
+    """Everything of a mention that a comparison reads (its offsets are not)."""
+    alt = _reading(q.alt) if q.alt is not None else None
+    return (q.text, q.value, q.low, q.high, q.kind, q.unit, q.approx, alt)
+
+
+def _compare(a: Quantity, b: Quantity) -> Comparison:
     if a.kind != b.kind:
         return Comparison(relation="incomparable", reason=f"different kinds: {a.kind} vs {b.kind}")
     if a.kind == "date":

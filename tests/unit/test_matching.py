@@ -433,6 +433,40 @@ def test_a_new_version_drops_candidates_in_the_old_one(tmp_path: Path) -> None:
     store.close()
 
 
+def _same_rankings(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk ranking (posting lists in memory) gives exactly what one FTS5 query per claim gives."""
+    claims = store.claims()
+    monkeypatch.setattr(matching, "BULK_MIN_CLAIMS", 1)
+    bulk = matching.rank_many(store, claims, settings=DEFAULT_SETTINGS)
+    for claim in claims:
+        one = matching.rank_candidates(store, claim, settings=DEFAULT_SETTINGS)
+        assert [(k.passage_id, k.score) for k in bulk[claim.id]] == [(k.passage_id, k.score) for k in one]
+
+
+def test_bulk_ranking_answers_the_fts_query_as_fts5_does(
+    samples: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _same_rankings(samples, monkeypatch)
+
+
+def test_bulk_ranking_skips_old_versions_and_boilerplate_as_fts5_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _ingest(tmp_path)
+    matching.rank_many(
+        store, store.claims(), settings=DEFAULT_SETTINGS
+    )  # posting lists read before the change
+    path = tmp_path / "articles" / EFE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("30,000 rubles", "31,000 rubles"), encoding="utf-8"
+    )
+    ingest_paths(store, [tmp_path / "articles"], after_batch=process_articles, base=tmp_path)
+    assert any(a.superseded for a in store.articles(include_superseded=True))
+    assert any(p.boilerplate for a in store.articles() for p in store.passages(a.id))
+    _same_rankings(store, monkeypatch)
+    store.close()
+
+
 def test_manual_claims_are_linked_to_every_article(tmp_path: Path) -> None:
     store = _ingest(tmp_path)
     (claim_id,) = add_manual_claims(store, ["Russia recruited 168 Chinese citizens"], DEFAULT_SETTINGS)

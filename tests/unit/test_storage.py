@@ -153,3 +153,24 @@ def test_new_version_supersedes_old_claims_but_keeps_their_history(store: Store)
     assert store.claim(claim_id).superseded
     assert [a.id for a in store.articles()] == [second.id]
     assert store.queue() == []
+
+
+@pytest.mark.parametrize("words", [3, 127, 128, 300, 20_000])
+def test_fts_lengths_read_the_index_document_sizes(tmp_path: Path, words: int) -> None:
+    """Bulk linking normalises bm25 by these sizes, as FTS5 does (one- to three-byte varints)."""
+    text = " ".join(f"word{i}" for i in range(words)) + "."
+    with Store(tmp_path / "queue.db") as store:
+        article, _ = store.add_article(
+            path="a.txt",
+            title="a",
+            sha256="0" * 64,
+            text=text,
+            encoding="utf-8",
+            size=len(text),
+            spans=split_passages(text),
+        )
+        [passage] = store.passages(article.id)
+        assert store.fts_lengths() == [(passage.id, words)]
+        assert store.fts_lengths(after_id=passage.id) == []
+        postings = store.term_postings(["word1", "word2", "absent"])
+        assert postings == {"word1": [(passage.id, 1)], "word2": [(passage.id, 1)], "absent": []}

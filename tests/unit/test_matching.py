@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from factcheck import matching, pipeline
 from factcheck.ingest import ingest_paths
+from factcheck.matching import linking, scoring
 from factcheck.models import Article, Candidate, Claim, Passage
 from factcheck.pipeline import add_manual_claims, process_article, process_articles
 from factcheck.settings import DEFAULT_SETTINGS
@@ -220,7 +221,7 @@ def test_candidates_never_come_from_the_claims_own_article_or_boilerplate(sample
         for k in ranked:
             assert passages[k.passage_id].article_id != claim.article_id
             assert not passages[k.passage_id].boilerplate
-            assert 0 <= k.score <= 100 and k.score >= matching.MIN_SCORE
+            assert 0 <= k.score <= 100 and k.score >= scoring.MIN_SCORE
             assert not k.syndicated
 
 
@@ -436,7 +437,7 @@ def test_a_new_version_drops_candidates_in_the_old_one(tmp_path: Path) -> None:
 def _same_rankings(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bulk ranking (posting lists in memory) gives exactly what one FTS5 query per claim gives."""
     claims = store.claims()
-    monkeypatch.setattr(matching, "BULK_MIN_CLAIMS", 1)
+    monkeypatch.setattr(linking, "BULK_MIN_CLAIMS", 1)
     bulk = matching.rank_many(store, claims, settings=DEFAULT_SETTINGS)
     for claim in claims:
         one = matching.rank_candidates(store, claim, settings=DEFAULT_SETTINGS)

@@ -1,0 +1,338 @@
+"""Scoring a passage against a claim: rapidfuzz's cheap components for every hit, the costly ones (term
+and phrase overlap, quantities, names) for the best of them, the 0-100 blend, and the ranked
+``Candidate`` it becomes (with its components, so the review screen can say why it is there)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from factcheck.matching.index import _Hit, _Index
+from factcheck.matching.text import _Features, _features, _numerals, _quantities, _stems, _Terms, _terms
+from factcheck.models import Candidate, Claim
+from factcheck.quantities import Quantity, QuantityPair, pair_quantities
+
+RERANK_DEEP = 12
+"""How many of the reranked hits get the costly components (quantities, fuzzy names, term weights),
+besides the ``BM25_KEEP`` first and the ``NUMBERS_KEEP`` with a nearby figure: what a reviewer selects
+from (1-9) with room for a passage the deep components promote. Measured together with ``index.FTS_LIMIT``."""
+
+
+BM25_KEEP = 3
+"""The best bm25 hits always get the deep components too, whatever their fuzzy score (a passage that
+shares the claim's rarest terms in other words must not be lost to the cheap stage)."""
+
+
+SCORER = fuzz.token_set_ratio
+"""Recalls far better than WRatio or the partial scorers (which collapse on long texts), measured by
+the product owner; its flaw (100 for any subset of the claim's words) is what the blend corrects."""
+
+
+PROCESSOR = None
+"""Texts are normalised once by ``_features`` (lower-case canonical content words), cached by text, so
+rapidfuzz gets no processor and never re-normalises a passage per claim."""
+
+
+WEIGHTS: dict[str, float] = {
+    "terms": 0.30,  # idf-weighted cosine of the two texts' terms: rare shared words weigh most
+    "numbers": 0.25,  # the claim's quantities found in the passage (agreeing or not)
+    "token_set": 0.15,  # shared vocabulary, order-free: the product owner's recall backbone
+    "phrases": 0.10,  # the claim's adjacent word pairs ("armed conflict", "constructive role") in the passage
+    "names": 0.10,  # the claim's names (people, places, organisations) in the passage
+    "ratio": 0.05,  # overall similarity: separates a restatement from a mere subset
+    "length": 0.05,  # a passage far shorter or longer than the claim is rarely its evidence
+}
+"""Component weights, set by measurement on the labelled samples (docs/BENCHMARKS.md): in a corpus
+where every article covers the same story, idf-weighted term overlap and quantities separate evidence
+from topical noise best; token_set_ratio alone ranks whole paragraphs of shared topic words first."""
+
+
+NUMBERS_KEEP = 5
+"""Also fully scored: up to this many further hits with a written number near one of the claim's figures
+(the cheap components are blind to "168 Chinese citizens" as evidence against "155 Chinese citizens")."""
+
+
+CHEAP = ("token_set", "ratio", "length")
+"""Components computed for every FTS hit (rapidfuzz over the batch); the others only for the
+``RERANK_DEEP`` best by these and the ``BM25_KEEP`` best by bm25."""
+
+
+LENGTH_SLACK = 2.0
+"""The length component is 1 until one text has twice the content words of the other, then falls in
+proportion: a penalty for a fragment or a whole paragraph, not a reward for equal length."""
+
+
+SCORE_FLOOR = 0.15
+SCORE_CEILING = 0.55
+"""The blend (0-1) maps linearly onto the 0-100 score between these. Measured on the labelled samples
+(docs/BENCHMARKS.md): two outlets restating one fact never share all their words, so labelled evidence
+blends at 0.25-0.53 (median 0.40) while unrelated passages of the same story sit at 0.14-0.26 (99% below
+0.36). Stretched, a loose topical overlap scores under ~50 and a restatement or contradiction with the
+same actors and figures reaches the re-queue threshold (``Settings.requeue_threshold``, 70)."""
+
+
+MIN_SCORE = 15.0
+"""Candidates below this (a blend under 0.21, below the median of unrelated passages of the same story)
+are not stored: topical noise that would only pad the list."""
+
+
+NAME_CUTOFF = 85.0
+"""fuzz.ratio at which two names are the same (Zelensky / Zelenskyy 94, Lin / Jian far below)."""
+
+
+RELATION_CREDIT = {"agree": 1.0, "approx": 0.85, "conflict": 0.7}
+"""How much a quantity pair counts toward "numbers". A conflict still counts: a passage giving another
+figure for the same thing is exactly what a fact-checker must see (it is flagged, not hidden)."""
+
+
+NUMBERS_NEUTRAL = False
+"""Whether a passage with no quantity comparable to the claim's leaves "numbers" out of its mean (True)
+or scores 0 on it (False). Leaving it out is kinder when the claim's figure is incidental ("in the
+three-year war"), but measured on the labels it ranked evidence worse (capped recall 0.73 vs 0.74)."""
+
+
+APPROX_CLOSE = 1.25
+APPROX_FAR_CREDIT = 0.3
+
+
+SMALL_COUNT = 10
+SMALL_COUNT_WEIGHT = 0.3
+"""A count of ten or less ("two captured", "six Chinese") weighs 0.3 in "numbers": agreeing on it says
+little on its own, while a claim that only counts to two still gets some credit for the match."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A passage scored against a claim, before it becomes a Candidate."""
+
+    hit: _Hit
+    score: float
+    components: dict[str, float]
+    pairs: tuple[QuantityPair, ...]
+
+
+def _blend(components: dict[str, float]) -> float:
+    """The weighted mean (0-1) of the components that apply."""
+    total = sum(WEIGHTS[k] for k in components)
+    return sum(WEIGHTS[k] * v for k, v in components.items()) / total if total else 0.0
+
+
+def _calibrated(blend: float) -> float:
+    """The 0-100 score: the blend stretched linearly from ``SCORE_FLOOR`` (0) to ``SCORE_CEILING`` (100)."""
+    return 100.0 * min(1.0, max(0.0, (blend - SCORE_FLOOR) / (SCORE_CEILING - SCORE_FLOOR)))
+
+
+def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[tuple[float, float, float]]:
+    """token_set, ratio and length (0-1) of every hit, in hit order (rapidfuzz over the whole batch)."""
+    norms = [_features(h.text).norm for h in hits]
+    token_set = [0.0] * len(hits)
+    ratio = [0.0] * len(hits)
+    for _, score, i in process.extract(claim.norm, norms, scorer=SCORER, processor=PROCESSOR, limit=None):
+        token_set[i] = score / 100
+    for _, score, i in process.extract(claim.norm, norms, scorer=fuzz.ratio, processor=PROCESSOR, limit=None):
+        ratio[i] = score / 100
+    out = []
+    for i, hit in enumerate(hits):
+        size = _features(hit.text).size
+        length = min(1.0, LENGTH_SLACK * min(size, claim.size) / max(size, claim.size, 1))
+        out.append((token_set[i], ratio[i], length))
+    return out
+
+
+def _may_quantify(claim_text: str, passage_text: str) -> bool:
+    """The passage has a written number within a factor of ten of one of the claim's figures: it may
+    give another figure for the same thing (168 vs 155), which fuzzy scores cannot see."""
+    figures = [m for q in _quantities(claim_text) if _specificity(q) == 1.0 and (m := _magnitude(q))]
+    return any(f / 10 <= n <= f * 10 for n in _numerals(passage_text) for f in figures)
+
+
+def _cheap_blend(cheap: tuple[float, float, float]) -> float:
+    """The blend of the cheap components alone (what picks the passages that get the others)."""
+    return sum(WEIGHTS[k] * v for k, v in zip(CHEAP, cheap, strict=True))
+
+
+def _has_name(name: str, passage: _Features) -> bool:
+    """The passage names this (exactly, or spelled slightly differently: Zelensky / Zelenskyy)."""
+    if name in passage.names:
+        return True
+    others = list(passage.names)
+    return (
+        bool(others)
+        and process.extractOne(name, others, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF)
+        is not None
+    )
+
+
+def _names(claim: _Features, passage: _Features, weights: dict[str, float] | None = None) -> float | None:
+    """Share of the claim's names that the passage also names, each weighted by its idf when weights
+    are given (a rare name such as "Sybiha" says more than "China" in a story about China)."""
+    if not claim.names:
+        return None
+    weight = weights or {}
+    total = sum(weight.get(n, 1.0) for n in claim.names)
+    return sum(weight.get(n, 1.0) for n in claim.names if _has_name(n, passage)) / total
+
+
+def _name_weights(index: _Index, names: frozenset[str]) -> dict[str, float]:
+    """idf of each name (through its index term)."""
+    stems = _stems(index.store, names)
+    idf = index.weights(t for n in names for t in stems[n][:1])
+    return {n: idf[stems[n][0]] for n in names if stems[n]}
+
+
+def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[QuantityPair, ...]]:
+    """How well the passage speaks to the claim's quantities, and the quantity pairs that say so."""
+    claim_qs = _quantities(claim_text)
+    if not claim_qs:
+        return None, ()
+    pairs = tuple(
+        p
+        for p in pair_quantities(list(claim_qs), list(_quantities(passage_text)))
+        if p.relation in RELATION_CREDIT
+    )
+    best: dict[tuple[int, int], float] = {}
+    for p in pairs:
+        key = (p.claim.start, p.claim.end)
+        best[key] = max(best.get(key, 0.0), _credit(p))
+    if not best:
+        return (None if NUMBERS_NEUTRAL else 0.0), ()
+    weight = {(q.start, q.end): _specificity(q) for q in claim_qs}
+    return sum(weight[k] * v for k, v in best.items()) / max(sum(weight.values()), 1.0), pairs
+
+
+def _magnitude(q: Quantity) -> float | None:
+    """A representative value: the figure, or the middle of a range, or its one stated bound."""
+    if q.value is not None:
+        return q.value
+    bounds = [b for b in (q.low, q.high) if b is not None]
+    return sum(bounds) / len(bounds) if bounds else None
+
+
+def _credit(pair: QuantityPair) -> float:
+    """What a quantity pair adds to "numbers". "Approx" means compatible, and "at least 155" is
+    compatible with 11,000 without being the same figure: an approx pair of counts more than
+    ``APPROX_CLOSE`` apart earns only ``APPROX_FAR_CREDIT``."""
+    if pair.relation != "approx" or pair.claim.kind not in ("count", "age"):
+        return RELATION_CREDIT[pair.relation]
+    a, b = _magnitude(pair.claim), _magnitude(pair.evidence)
+    if a and b and max(a, b) / min(a, b) <= APPROX_CLOSE:
+        return RELATION_CREDIT["approx"]
+    return APPROX_FAR_CREDIT
+
+
+def _specificity(q: Quantity) -> float:
+    """How much agreeing on this figure says: "two" or "six" is in countless unrelated sentences,
+    "155" or "$3,530" in few. Money, percentages and counts above ``SMALL_COUNT`` weigh 1."""
+    small = q.kind in ("count", "age") and q.value is not None and abs(q.value) <= SMALL_COUNT
+    return SMALL_COUNT_WEIGHT if small else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimView:
+    """What scoring needs of the claim, prepared once per claim rather than once per passage."""
+
+    text: str
+    features: _Features
+    terms: _Terms
+    norm: float  # idf-weighted length of the claim's term vector
+    pair_total: float  # idf weight of all its adjacent term pairs
+    name_weights: dict[str, float]
+
+
+def _claim_view(index: _Index, text: str) -> _ClaimView:
+    """Prepare a claim for scoring against many passages."""
+    features, terms = _features(text), _terms(index.store, text)
+    w = index.weights(terms.stems)
+    return _ClaimView(
+        text,
+        features,
+        terms,
+        math.sqrt(sum(w[t] ** 2 for t in terms.stems)),
+        sum(w[a] + w[b] for a, b in terms.pairs),
+        _name_weights(index, features.names),
+    )
+
+
+def _overlap(w: dict[str, float], claim: _ClaimView, passage: _Terms) -> tuple[float, float | None]:
+    """Cosine of the idf-weighted term sets ("terms"), and the idf-weighted share of the claim's
+    adjacent term pairs that the passage also has ("phrases"; None for a claim of one word)."""
+    passage_norm = math.sqrt(sum(w[t] ** 2 for t in passage.stems))
+    dot = sum(w[t] ** 2 for t in claim.terms.stems & passage.stems)
+    terms = dot / (claim.norm * passage_norm) if claim.norm and passage_norm else 0.0
+    if not claim.pair_total:
+        return terms, None
+    return terms, sum(w[a] + w[b] for a, b in claim.terms.pairs & passage.pairs) / claim.pair_total
+
+
+def _deep(
+    w: dict[str, float],
+    claim: _ClaimView,
+    hit: _Hit,
+    passage_terms: _Terms,
+    cheap: tuple[float, float, float],
+) -> _Scored:
+    """All components of one claim-passage pair, from its cheap ones (``w``: idf of every term)."""
+    components = dict(zip(CHEAP, cheap, strict=True))
+    numbers, pairs = _numbers(claim.text, hit.text)
+    names = _names(claim.features, _features(hit.text), claim.name_weights)
+    terms, phrases = _overlap(w, claim, passage_terms)
+    components["terms"] = terms
+    for key, value in (("numbers", numbers), ("names", names), ("phrases", phrases)):
+        if value is not None:
+            components[key] = value
+    rounded = {k: round(v, 3) for k, v in components.items()}
+    return _Scored(hit, round(_calibrated(_blend(components)), 1), rounded, pairs)
+
+
+def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | None = None) -> list[_Scored]:
+    """Score hits against a claim, best first. Every hit gets the cheap components; the ``deep`` best
+    of them (plus the ``BM25_KEEP`` first hits, FTS order) also get the others."""
+    claim = _claim_view(index, claim_text)
+    cheap = _cheap(claim.features, hits)
+    blends = [_cheap_blend(c) for c in cheap]
+    order = sorted(range(len(hits)), key=lambda i: (-blends[i], hits[i].passage_id))
+    picked = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
+    figures = [i for i in order if i not in picked and _may_quantify(claim.text, hits[i].text)]
+    chosen = sorted(picked | set(figures[:NUMBERS_KEEP]))
+    _stems(index.store, (word for i in chosen for word in _features(hits[i].text).sequence))  # one batch
+    passage_terms = {i: _terms(index.store, hits[i].text) for i in chosen}
+    w = index.weights(
+        {t for terms in passage_terms.values() for t in terms.stems} | claim.terms.stems
+    )  # one batch of document frequencies for all of them
+    scored = [_deep(w, claim, hits[i], passage_terms[i], cheap[i]) for i in chosen]
+    scored.sort(key=lambda s: (-s.score, s.hit.passage_id))
+    return scored
+
+
+def _pair_dict(pair: QuantityPair) -> dict[str, str]:
+    """A quantity comparison as stored with a candidate (and shown by the review screen)."""
+    return {
+        "claim": pair.claim.text,
+        "evidence": pair.evidence.text,
+        "claim_label": pair.claim.label(),
+        "evidence_label": pair.evidence.label(),
+        "relation": pair.relation,
+        "reason": pair.reason,
+    }
+
+
+def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int) -> list[Candidate]:
+    """The best ``limit`` scored passages above ``MIN_SCORE`` as ranked candidates."""
+    kept = [s for s in scored if s.score >= MIN_SCORE][:limit]
+    index.load_roots([s.hit.article_id for s in kept] + ([claim.article_id] if claim.article_id else []))
+    root = index.root(claim.article_id)
+    return [
+        Candidate(
+            claim_id=claim.id,
+            passage_id=s.hit.passage_id,
+            rank=rank,
+            score=s.score,
+            components=s.components,
+            quantities=[_pair_dict(p) for p in s.pairs],
+            syndicated=root is not None and index.root(s.hit.article_id) == root,
+        )
+        for rank, s in enumerate(kept, start=1)
+    ]

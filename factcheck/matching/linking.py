@@ -58,9 +58,12 @@ def _rank(
 
 
 BULK_MIN_CLAIMS = 200
-"""Claims linked together from which the posting lists pay for themselves: reading the corpus's passage
-texts and sizes once costs about as much as 200 FTS5 queries, and each claim then costs ~0.1 ms of
-candidate search instead of ~1.3 ms (1,000 articles; bench/bench_matching.py)."""
+BULK_PASSAGES_PER_CLAIM = 400
+"""Claims linked together from which the posting lists pay for themselves. Reading the corpus's passage
+texts and sizes costs ~2 us a passage (0.06 s at 26,000), and each claim then saves ~0.9 ms of FTS5
+query (~0.4 ms instead of ~1.3 ms at 1,000 articles; bench/bench_matching.py): worth it from one claim
+per 400 passages, and never below 200 claims. So adding an article or a few stays independent of the
+corpus size (one FTS5 query a claim), and a first ingest reads the corpus once."""
 
 
 def rank_candidates(
@@ -72,11 +75,18 @@ def rank_candidates(
 
 
 def rank_many(store: Store, claims: Sequence[Claim], *, settings: Settings) -> dict[int, list[Candidate]]:
-    """``rank_candidates`` for many claims at once (from ``BULK_MIN_CLAIMS`` on, the FTS5 queries are
-    answered from posting lists in memory). Stores nothing."""
+    """``rank_candidates`` for many claims at once (when they are many, the FTS5 queries are answered
+    from posting lists in memory; see ``BULK_MIN_CLAIMS``). Stores nothing."""
     index = _Index(store)
-    bulk = _postings(store) if len(claims) >= BULK_MIN_CLAIMS else None
+    bulk = _bulk(store, len(claims))
     return {c.id: _rank(index, c, settings, (), bulk) for c in claims}
+
+
+def _bulk(store: Store, claims: int) -> _Postings | None:
+    """The store's posting lists when ``claims`` claims are many enough to pay for reading them."""
+    if claims < max(BULK_MIN_CLAIMS, store.approx_passage_count() / BULK_PASSAGES_PER_CLAIM):
+        return None
+    return _postings(store)
 
 
 def link_claims(store: Store, claim_ids: Sequence[int], settings: Settings) -> None:
@@ -116,7 +126,7 @@ def link_new_articles(
     index = _Index(store)
     own = {a.id: store.claims(article_id=a.id) for a in articles}
     written: dict[int, list[Candidate]] = {}
-    bulk = _postings(store) if sum(len(cs) for cs in own.values()) >= BULK_MIN_CLAIMS else None
+    bulk = _bulk(store, sum(len(cs) for cs in own.values()))
     for article in articles:
         ranked = {c.id: _rank(index, c, settings, (), bulk) for c in own[article.id]}
         store.set_candidates(ranked)  # per article: a long batch commits as it goes

@@ -104,12 +104,21 @@ def test_four_reviewer_processes_share_one_queue(tmp_path: Path) -> None:
     claim_ids, evidence = build_queue(db, 400)
     procs = {
         f"r{i}": subprocess.Popen(
-            [sys.executable, str(LOOP), str(db), f"r{i}", str(evidence)],
+            [sys.executable, str(LOOP), str(db), f"r{i}", str(evidence), "--wait"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         for i in range(4)
     }
+    # Start together: on a loaded machine the first process up could otherwise drain the 400 claims
+    # before the last one has imported Python, and "every reviewer got work" would fail for no fault.
+    for proc in procs.values():
+        assert proc.stdout is not None and proc.stdout.readline() == b"READY\n", proc.communicate()[1]
+    for proc in procs.values():
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+        proc.stdin.flush()
     acked: list[tuple[str, int]] = []
     for name, proc in procs.items():
         out, err = proc.communicate(timeout=120)

@@ -152,16 +152,19 @@ def run_ingest(
 
     files = sum(1 for item in discover(paths) if isinstance(item, Path))
     show_bar = sys.stderr.isatty() and files > 1
+    reading = click.progressbar(length=files, label="ingesting", file=sys.stderr, hidden=not show_bar)
 
     def process(store: Store, articles: list[Article], settings: Settings) -> ArticleOutcome:
+        reading.render_finish()  # the files are stored: end that bar's line before the next one
+        reading.hidden = True
         steps = 2 * len(articles)  # extraction, then linking
         hidden = not (sys.stderr.isatty() and len(articles) > 1)
         with click.progressbar(length=steps, label="linking  ", file=sys.stderr, hidden=hidden) as bar:
             return process_articles(store, articles, settings, progress=bar.update)
 
-    with click.progressbar(length=files, label="ingesting", file=sys.stderr, hidden=not show_bar) as bar:
+    with reading:
         report = ingest_paths(
-            store, paths, settings=settings, progress=lambda _p: bar.update(1), after_batch=process
+            store, paths, settings=settings, progress=lambda _p: reading.update(1), after_batch=process
         )
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)

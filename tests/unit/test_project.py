@@ -68,7 +68,9 @@ def test_readme_examples_run(tmp_path: Path) -> None:
     shutil.copytree(REPO / "articles", tmp_path / "articles")
     exe = shutil.which("factcheck")
     prefix = exe if exe else f"{sys.executable} -m factcheck"
-    examples = [line.split("  #")[0].strip() for line in _readme_blocks()[1].strip().splitlines()]
+    raw = _readme_blocks()[1].strip().splitlines()
+    examples = [line.split("  #")[0].strip() for line in raw]
+    shown = {line.split("  #")[0].strip(): line.split("  #")[1].strip() for line in raw if "  # " in line}
     assert len(examples) >= 8
     for line in examples:
         command = re.sub(r"^factcheck\b", prefix, line)
@@ -85,6 +87,8 @@ def test_readme_examples_run(tmp_path: Path) -> None:
             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FACTCHECK_REVIEWER": "readme"},
         )
         assert proc.returncode == 0, f"{line}\n{proc.stderr}"
+        if line in shown:  # the README shows what the command prints
+            assert shown[line] in proc.stdout + proc.stderr, f"{line}: README says {shown[line]!r}"
     assert (tmp_path / "review.md").exists()
 
 

@@ -51,9 +51,12 @@ def process_articles(
     one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
     current = sorted((store.article(a.id) for a in articles), key=lambda a: a.id)
     claim_ids: list[int] = []
+    extracted = 0  # claims new to the database (a resumed article's were stored by the killed run)
     for article in current:
         if article.stage == "stored":
-            claim_ids += _extract_and_store(store, article, settings)
+            new = _extract_and_store(store, article, settings)
+            claim_ids += new
+            extracted += len(new)
         else:
             claim_ids += [c.id for c in store.claims(article_id=article.id)]
         if progress:
@@ -72,7 +75,7 @@ def process_articles(
         store.set_stages([a.id for a in chunk], "linked")
         if progress:
             progress(len(chunk))
-    return ArticleOutcome(claims=len(claim_ids), requeued=requeued)
+    return ArticleOutcome(claims=extracted, requeued=requeued)
 
 
 LINK_CHUNK = 100

@@ -180,3 +180,34 @@ def test_an_article_left_half_done_is_finished_by_the_next_ingest(store: Store, 
 
     again = ingest_paths(store, [first], after_article=process_article)
     assert again.resumed == [] and len(store.claims(article_id=half.id)) == len(claims)
+
+
+def test_a_batch_stopped_while_linking_is_finished_and_counts_no_claim_twice(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during the linking of a batch: the next ingest links what was left, and reports as new
+    only claims it extracted itself (the stopped run had stored the others)."""
+    from factcheck import pipeline
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(STORY.replace("155", str(155 + i)), encoding="utf-8")
+
+    def stopped(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    real = pipeline.link_new_articles
+    monkeypatch.setattr(pipeline, "link_new_articles", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(store, [folder], after_batch=pipeline.process_articles)
+    extracted = store.claims()
+    assert extracted and {a.stage for a in store.articles()} == {"extracted"}
+
+    monkeypatch.setattr(pipeline, "link_new_articles", real)
+    report = ingest_paths(store, [folder], after_batch=pipeline.process_articles)
+    assert sorted(Path(p).name for p in report.resumed) == ["0.txt", "1.txt", "2.txt"]
+    assert report.claims == 0
+    assert [c.id for c in store.claims()] == [c.id for c in extracted]
+    assert {a.stage for a in store.articles()} == {"linked"}
+    assert all(store.candidates_for([c.id for c in extracted]).values())

@@ -142,16 +142,21 @@ def _cheap(claim: _Features, hits: Sequence[_Hit]) -> list[tuple[float, float, f
     return out
 
 
-def _may_quantify(claim_text: str, passage_text: str) -> bool:
-    """The passage has a written number within a factor of ten of one of the claim's figures: it may
-    give another figure for the same thing (168 vs 155), which fuzzy scores cannot see."""
-    figures = [m for q in _quantities(claim_text) if _specificity(q) == 1.0 and (m := _magnitude(q))]
+def _figures(claim_text: str) -> tuple[float, ...]:
+    """The claim's specific figures (not small counts), as magnitudes."""
+    return tuple(m for q in _quantities(claim_text) if _specificity(q) == 1.0 and (m := _magnitude(q)))
+
+
+def _may_quantify(figures: Sequence[float], passage_text: str) -> bool:
+    """The passage has a written number within a factor of ten of one of the claim's ``figures``: it
+    may give another figure for the same thing (168 vs 155), which fuzzy scores cannot see."""
     return any(f / 10 <= n <= f * 10 for n in _numerals(passage_text) for f in figures)
 
 
-def _cheap_blend(cheap: tuple[float, float, float]) -> float:
+def _cheap_blends(cheap: Sequence[tuple[float, float, float]]) -> list[float]:
     """The blend of the cheap components alone (what picks the passages that get the others)."""
-    return sum(WEIGHTS[k] * v for k, v in zip(CHEAP, cheap, strict=True))
+    a, b, c = (WEIGHTS[k] for k in CHEAP)
+    return [a * x + b * y + c * z for x, y, z in cheap]
 
 
 def _has_name(name: str, passage: _Features) -> bool:
@@ -292,11 +297,14 @@ def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | 
     of them (plus the ``BM25_KEEP`` first hits, FTS order) also get the others."""
     claim = _claim_view(index, claim_text)
     cheap = _cheap(claim.features, hits)
-    blends = [_cheap_blend(c) for c in cheap]
+    blends = _cheap_blends(cheap)
     order = sorted(range(len(hits)), key=lambda i: (-blends[i], hits[i].passage_id))
     picked = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
-    figures = [i for i in order if i not in picked and _may_quantify(claim.text, hits[i].text)]
-    chosen = sorted(picked | set(figures[:NUMBERS_KEEP]))
+    figures = _figures(claim.text)
+    numbered = (
+        [i for i in order if i not in picked and _may_quantify(figures, hits[i].text)] if figures else []
+    )
+    chosen = sorted(picked | set(numbered[:NUMBERS_KEEP]))
     _stems(index.store, (word for i in chosen for word in _features(hits[i].text).sequence))  # one batch
     passage_terms = {i: _terms(index.store, hits[i].text) for i in chosen}
     w = index.weights(
@@ -325,7 +333,7 @@ def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: i
     index.load_roots([s.hit.article_id for s in kept] + ([claim.article_id] if claim.article_id else []))
     root = index.root(claim.article_id)
     return [
-        Candidate(
+        Candidate.model_construct(  # built from typed values of our own: no validation pass needed
             claim_id=claim.id,
             passage_id=s.hit.passage_id,
             rank=rank,

@@ -104,7 +104,10 @@ def test_four_reviewer_processes_share_one_queue(tmp_path: Path) -> None:
     claim_ids, evidence = build_queue(db, 400)
     procs = {
         f"r{i}": subprocess.Popen(
-            [sys.executable, str(LOOP), str(db), f"r{i}", str(evidence), "--wait"],
+            # A 5 ms look at each claim (people take seconds): with none, SQLite's busy handler (which
+            # sleeps and retries, first come is not first served) can let three processes drain the
+            # 400 claims while the fourth sleeps, which is unfair but not wrong.
+            [sys.executable, str(LOOP), str(db), f"r{i}", str(evidence), "0", "10", "0.005", "--wait"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

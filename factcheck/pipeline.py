@@ -9,7 +9,13 @@ from dataclasses import dataclass
 
 from factcheck.errors import InputError
 from factcheck.extraction import extract_claims, score_passage
-from factcheck.matching import cluster_claims, find_duplicates, link_claims, link_new_articles
+from factcheck.matching import (
+    cluster_claims,
+    find_duplicates,
+    link_claims,
+    link_new_articles,
+    release_postings,
+)
 from factcheck.models import Article, Candidate, ClaimStatus, ExtractedClaim
 from factcheck.quantities import find_quantities
 from factcheck.queue import requeue
@@ -64,17 +70,22 @@ def process_articles(
     for article in current:  # before any linking, so a copy's candidates are flagged whichever comes first
         find_duplicates(store, article)
     requeued: list[int] = []
-    for chunk in _chunks(current, LINK_CHUNK):
-        chunk = [store.article(a.id) for a in chunk]  # with duplicate_of as just recorded
-        new_evidence = link_new_articles(
-            store, chunk, settings, batch_articles=[a.id for a in current], batch_claims=set(claim_ids)
-        )
-        cluster_claims(store, [c for a in chunk for c in (x.id for x in store.claims(article_id=a.id))])
-        for article in chunk:
-            requeued += requeue_for_new_evidence(store, article, new_evidence.get(article.id, {}), settings)
-        store.set_stages([a.id for a in chunk], "linked")
-        if progress:
-            progress(len(chunk))
+    try:
+        for chunk in _chunks(current, LINK_CHUNK):
+            chunk = [store.article(a.id) for a in chunk]  # with duplicate_of as just recorded
+            new_evidence = link_new_articles(
+                store, chunk, settings, batch_articles=[a.id for a in current], batch_claims=set(claim_ids)
+            )
+            cluster_claims(store, [c for a in chunk for c in (x.id for x in store.claims(article_id=a.id))])
+            for article in chunk:
+                requeued += requeue_for_new_evidence(
+                    store, article, new_evidence.get(article.id, {}), settings
+                )
+            store.set_stages([a.id for a in chunk], "linked")
+            if progress:
+                progress(len(chunk))
+    finally:
+        release_postings(store)  # a review screen that rescanned keeps running; the corpus need not stay
     return ArticleOutcome(claims=extracted, requeued=requeued)
 
 

@@ -31,6 +31,7 @@ Modules: ``text`` (features of a text), ``index`` (frequencies, the FTS5 query, 
 """
 
 from factcheck.matching.clusters import also_reported_by, cluster_claims
+from factcheck.matching.index import release_postings
 from factcheck.matching.linking import (
     link_claims,
     link_new_article,
@@ -52,5 +53,6 @@ __all__ = [
     "link_new_articles",
     "rank_candidates",
     "rank_many",
+    "release_postings",
     "search_evidence",
 ]

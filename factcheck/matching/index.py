@@ -299,8 +299,14 @@ _POSTINGS: weakref.WeakKeyDictionary[Store, _Postings] = weakref.WeakKeyDictiona
 
 
 def _postings(store: Store) -> _Postings:
-    """The store's posting lists, brought up to date."""
+    """The store's posting lists, brought up to date (kept until ``release_postings``)."""
     found = _POSTINGS.get(store)
     if found is None:
         found = _POSTINGS[store] = _Postings(store)
     return found.refresh()
+
+
+def release_postings(store: Store) -> None:
+    """Let go of the store's posting lists and passage texts (the corpus's size in memory), e.g. when a
+    bulk ingest is done in a long-running review screen."""
+    _POSTINGS.pop(store, None)

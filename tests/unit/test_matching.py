@@ -567,3 +567,26 @@ def test_search_evidence_finds_what_was_typed(samples: Store) -> None:
     excluded = matching.search_evidence(samples, "3,530 intermediary", exclude_article_ids=[upi.id])
     assert all(p.article_id != upi.id for p, _ in excluded)
     assert all(not p.boilerplate for p, _ in matching.search_evidence(samples, "Advertisement Author Share"))
+
+
+def test_a_bulk_ingest_lets_go_of_the_corpus_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The posting lists hold every passage's text; a review screen that rescans keeps running, so they
+    are released when the batch is linked."""
+    from factcheck.matching import index
+
+    monkeypatch.setattr(linking, "BULK_MIN_CLAIMS", 1)
+    monkeypatch.setattr(linking, "BULK_PASSAGES_PER_CLAIM", 10**9)
+    used: list[Store] = []
+    real = index._postings
+
+    def spy(store: Store) -> Any:
+        used.append(store)
+        return real(store)
+
+    monkeypatch.setattr(linking, "_postings", spy)
+    store = _ingest(tmp_path, batch=True)
+    assert used == [store], "the batch was ranked from posting lists"
+    assert store not in index._POSTINGS
+    store.close()

@@ -22,7 +22,9 @@ few; scoring every loosely related claim would make adding an article cost secon
 MIRROR_MIN_SCORE = 40.0
 BATCH_MIRROR_MIN_SCORE = 50.0
 """A new claim's candidates at least this strong are mirrored: the claims stated in them get the new
-claim's passages as hits. Scores are near-symmetric, so a strong link one way is worth scoring back."""
+claim's passages as hits. Scores are near-symmetric, so a strong link one way is worth scoring back.
+Within a batch the bar is 50: there every claim is mirrored, and at 1,000 articles 40 cost a quarter of
+all linking for the same links on the labelled samples."""
 
 
 REVERSE_GATE = 45.0

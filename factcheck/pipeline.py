@@ -56,27 +56,29 @@ def process_articles(
     ``linked`` only when everything else is done, so an ingest killed half-way is finished by the next
     one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
     current = sorted((store.article(a.id) for a in articles), key=lambda a: a.id)
-    claim_ids: list[int] = []
+    claims_of: dict[int, list[int]] = {}
     extracted = 0  # claims new to the database (a resumed article's were stored by the killed run)
     for article in current:
         if article.stage == "stored":
-            new = _extract_and_store(store, article, settings)
-            claim_ids += new
-            extracted += len(new)
+            claims_of[article.id] = _extract_and_store(store, article, settings)
+            extracted += len(claims_of[article.id])
         else:
-            claim_ids += [c.id for c in store.claims(article_id=article.id)]
+            claims_of[article.id] = [c.id for c in store.claims(article_id=article.id)]
         if progress:
             progress(1)
+    batch_claims = {c for ids in claims_of.values() for c in ids}
     for article in current:  # before any linking, so a copy's candidates are flagged whichever comes first
         find_duplicates(store, article)
     requeued: list[int] = []
     try:
-        for chunk in _chunks(current, LINK_CHUNK):
-            chunk = [store.article(a.id) for a in chunk]  # with duplicate_of as just recorded
+        for start in range(0, len(current), LINK_CHUNK):
+            chunk = [
+                store.article(a.id) for a in current[start : start + LINK_CHUNK]
+            ]  # duplicate_of as found
             new_evidence = link_new_articles(
-                store, chunk, settings, batch_articles=[a.id for a in current], batch_claims=set(claim_ids)
+                store, chunk, settings, batch_articles=[a.id for a in current], batch_claims=batch_claims
             )
-            cluster_claims(store, [c for a in chunk for c in (x.id for x in store.claims(article_id=a.id))])
+            cluster_claims(store, [c for a in chunk for c in claims_of[a.id]])
             for article in chunk:
                 requeued += requeue_for_new_evidence(
                     store, article, new_evidence.get(article.id, {}), settings
@@ -92,10 +94,6 @@ def process_articles(
 LINK_CHUNK = 100
 """Articles linked, clustered and marked ``linked`` together: a killed bulk ingest redoes at most this
 many, and ID lists in queries stay short."""
-
-
-def _chunks(items: Sequence[Article], size: int) -> list[list[Article]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _extract_and_store(store: Store, article: Article, settings: Settings) -> list[int]:

@@ -471,13 +471,8 @@ class Store:
                 )
         return ids
 
-    def set_stage(self, article_id: int, stage: str) -> None:
-        """Record how far an article's pipeline got (stored -> extracted -> linked)."""
-        with self.write():
-            self.db.execute("UPDATE articles SET stage = ? WHERE id = ?", [stage, article_id])
-
     def set_stages(self, article_ids: Sequence[int], stage: str) -> None:
-        """``set_stage`` for many articles in one transaction."""
+        """Record how far these articles' pipeline got (stored -> extracted -> linked), in one transaction."""
         with self.write():
             self.db.conn.executemany(
                 "UPDATE articles SET stage = ? WHERE id = ?", [(stage, a) for a in article_ids]

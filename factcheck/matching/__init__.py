@@ -34,7 +34,6 @@ from factcheck.matching.clusters import also_reported_by, cluster_claims
 from factcheck.matching.index import release_postings
 from factcheck.matching.linking import (
     link_claims,
-    link_new_article,
     link_new_articles,
     rank_candidates,
     rank_many,
@@ -49,7 +48,6 @@ __all__ = [
     "cluster_claims",
     "find_duplicates",
     "link_claims",
-    "link_new_article",
     "link_new_articles",
     "rank_candidates",
     "rank_many",

@@ -96,11 +96,6 @@ def link_claims(store: Store, claim_ids: Sequence[int], settings: Settings) -> N
     store.set_candidates(rank_many(store, store.claims(ids=list(claim_ids)), settings=settings))
 
 
-def link_new_article(store: Store, article: Article, settings: Settings) -> dict[int, list[Candidate]]:
-    """``link_new_articles`` for one article."""
-    return link_new_articles(store, [article], settings).get(article.id, {})
-
-
 def link_new_articles(
     store: Store,
     articles: Sequence[Article],

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from factcheck.errors import InputError
 from factcheck.extraction import extract_claims, score_passage
 from factcheck.matching import (
+    BatchWorkers,
+    Shared,
+    batch_workers,
     cluster_claims,
+    default_jobs,
     find_duplicates,
     link_claims,
     link_new_articles,
@@ -43,6 +47,7 @@ def process_articles(
     settings: Settings,
     *,
     progress: Callable[[int], None] | None = None,
+    jobs: int | None = None,
 ) -> ArticleOutcome:
     """Extract and store the claims of newly stored articles, recognise syndicated copies, link
     evidence, cluster claims across sources, and re-queue decided claims the new sources bear on.
@@ -50,44 +55,74 @@ def process_articles(
     A batch (a folder of new articles) is linked as a whole: every new claim is ranked once against
     the complete corpus, and only claims from before the batch are matched against its passages, so a
     first ingest of many articles does not pay for linking each one both ways. ``progress`` is told
-    how many articles each step finished (extraction, then linking).
+    how many articles each step finished (extraction, then linking). A large batch's claims are
+    ranked in ``jobs`` worker processes (default: one per CPU); the result does not depend on it.
 
     Resumable: an article's claims are written in one transaction with its stage, and the stage becomes
     ``linked`` only when everything else is done, so an ingest killed half-way is finished by the next
     one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
     current = sorted((store.article(a.id) for a in articles), key=lambda a: a.id)
+    workers = batch_workers(
+        store,
+        settings,
+        store.evidence_passage_count([a.id for a in current]),
+        default_jobs() if jobs is None else jobs,
+    )
+    try:
+        return _process(store, current, settings, progress, workers)
+    finally:
+        if workers is not None:
+            workers.close()
+        release_postings(store)  # a review screen that rescanned keeps running; the corpus need not stay
+
+
+def _process(
+    store: Store,
+    current: list[Article],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+    workers: BatchWorkers | None,
+) -> ArticleOutcome:
     claims_of: dict[int, list[int]] = {}
     extracted = 0  # claims new to the database (a resumed article's were stored by the killed run)
-    for article in current:
-        if article.stage == "stored":
-            claims_of[article.id] = _extract_and_store(store, article, settings)
-            extracted += len(claims_of[article.id])
-        else:
-            claims_of[article.id] = [c.id for c in store.claims(article_id=article.id)]
+    fresh = [a for a in current if a.stage == "stored"]
+    found = (
+        workers.map(_extract_task, [(a.id,) for a in fresh])
+        if workers is not None
+        else (_extract(store, a, settings) for a in fresh)
+    )
+    for article, (claims, passage_ids) in zip(fresh, found, strict=True):
+        claims_of[article.id] = store.add_claims(article.id, claims, passage_ids=passage_ids)
+        extracted += len(claims_of[article.id])
         if progress:
             progress(1)
+    for article in current:
+        if article.id not in claims_of:
+            claims_of[article.id] = [c.id for c in store.claims(article_id=article.id)]
+            if progress:
+                progress(1)
     batch_claims = {c for ids in claims_of.values() for c in ids}
     for article in current:  # before any linking, so a copy's candidates are flagged whichever comes first
         find_duplicates(store, article)
+    if workers is not None:
+        workers.queue_ranking(claims_of[a.id] for a in current)
     requeued: list[int] = []
-    try:
-        for start in range(0, len(current), LINK_CHUNK):
-            chunk = [
-                store.article(a.id) for a in current[start : start + LINK_CHUNK]
-            ]  # duplicate_of as found
-            new_evidence = link_new_articles(
-                store, chunk, settings, batch_articles=[a.id for a in current], batch_claims=batch_claims
-            )
-            cluster_claims(store, [c for a in chunk for c in claims_of[a.id]])
-            for article in chunk:
-                requeued += requeue_for_new_evidence(
-                    store, article, new_evidence.get(article.id, {}), settings
-                )
-            store.set_stages([a.id for a in chunk], "linked")
-            if progress:
-                progress(len(chunk))
-    finally:
-        release_postings(store)  # a review screen that rescanned keeps running; the corpus need not stay
+    for start in range(0, len(current), LINK_CHUNK):
+        chunk = [store.article(a.id) for a in current[start : start + LINK_CHUNK]]  # duplicate_of as found
+        new_evidence = link_new_articles(
+            store,
+            chunk,
+            settings,
+            batch_articles=[a.id for a in current],
+            batch_claims=batch_claims,
+            workers=workers,
+        )
+        cluster_claims(store, [c for a in chunk for c in claims_of[a.id]])
+        for article in chunk:
+            requeued += requeue_for_new_evidence(store, article, new_evidence.get(article.id, {}), settings)
+        store.set_stages([a.id for a in chunk], "linked")
+        if progress:
+            progress(len(chunk))
     return ArticleOutcome(claims=extracted, requeued=requeued)
 
 
@@ -96,7 +131,10 @@ LINK_CHUNK = 100
 many, and ID lists in queries stay short."""
 
 
-def _extract_and_store(store: Store, article: Article, settings: Settings) -> list[int]:
+def _extract(
+    store: Store, article: Article, settings: Settings
+) -> tuple[list[ExtractedClaim], list[int | None]]:
+    """An article's claims, each with the passage it starts in."""
     passages = store.passages(article.id)
     spans = [Span(p.start, p.end, p.paragraph, p.kind) for p in passages]  # type: ignore[arg-type]
     extracted = extract_claims(article.text, settings, spans=spans)
@@ -104,7 +142,12 @@ def _extract_and_store(store: Store, article: Article, settings: Settings) -> li
     passage_ids = [
         passages[max(bisect.bisect_right(starts, c.start) - 1, 0)].id if passages else None for c in extracted
     ]
-    return store.add_claims(article.id, extracted, passage_ids=passage_ids)
+    return extracted, passage_ids
+
+
+def _extract_task(shared: Shared, article_id: int) -> tuple[list[ExtractedClaim], list[int | None]]:
+    """``_extract`` in a worker process."""
+    return _extract(shared.store, shared.store.article(article_id), shared.settings)
 
 
 def requeue_for_new_evidence(

@@ -189,6 +189,17 @@ class Store:
         with _OPEN_LOCK:
             _OPEN_PATHS[self._key] -= 1
 
+    def reopen_in_child(self) -> None:
+        """Give a forked worker process its own connection. A connection must not be used across
+        ``fork()``; the inherited one is kept referenced, never used and never closed (closing it
+        could take the parent's WAL locks with it), and dies with the worker (``os._exit``)."""
+        self._inherited = self.db.conn
+        try:
+            conn, _ = _open(self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {self.path}: {exc}") from None
+        self.db = Database(conn)
+
     def __enter__(self) -> Store:
         return self
 
@@ -383,6 +394,11 @@ class Store:
                 out[r["term"]] = int(r["doc"])
         return out
 
+    def all_document_frequencies(self) -> dict[str, int]:
+        """``document_frequencies`` of every term in the index, in one pass over its vocabulary."""
+        rows = self.db.execute("SELECT term, doc FROM passages_fts_vocab").fetchall()
+        return {str(t): int(d) for t, d in rows}
+
     def term_postings(self, terms: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
         """For each (tokenised, stemmed) term, the passages holding it with how often it occurs there:
         the FTS5 index's own posting lists, read through an ``fts5vocab`` 'instance' table in the
@@ -420,6 +436,15 @@ class Store:
     def superseded_article_ids(self) -> set[int]:
         """Articles replaced by a newer version of their file."""
         return {int(r[0]) for r in self.db.execute("SELECT id FROM articles WHERE superseded = 1")}
+
+    def evidence_passage_count(self, article_ids: Sequence[int]) -> int:
+        """Non-boilerplate passages of these articles."""
+        total = 0
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT count(*) FROM passages WHERE boilerplate = 0 AND article_id IN ({marks})"
+            total += int(self.db.execute(sql, chunk).fetchone()[0])
+        return total
 
     def passage_count(self) -> int:
         """Passages that can serve as evidence."""
@@ -835,9 +860,13 @@ class Store:
     def set_candidates(self, by_claim: Mapping[int, Sequence[Candidate]]) -> None:
         """Replace the candidates of several claims in one transaction (``replace_candidates`` for a
         batch: one DELETE and one executemany per chunk instead of a statement per claim)."""
-        rows = _candidate_rows(by_claim)
+        self.set_candidate_rows(list(by_claim), candidate_rows(by_claim))
+
+    def set_candidate_rows(self, claim_ids: Sequence[int], rows: Sequence[CandidateRow]) -> None:
+        """``set_candidates`` with the rows already encoded by ``candidate_rows`` (which a worker
+        process can do, so the writer only writes)."""
         with self.write():
-            for chunk in _chunks(list(by_claim), 500):
+            for chunk in _chunks(list(claim_ids), 500):
                 marks = ",".join("?" * len(chunk))
                 self.db.execute(f"DELETE FROM candidates WHERE claim_id IN ({marks})", chunk)
             self.db.conn.executemany(_INSERT_CANDIDATE, rows)
@@ -897,7 +926,7 @@ class Store:
         stayed: dict[int, dict[int, int]] = {}
         with self.write():
             self.db.conn.executemany(
-                _INSERT_CANDIDATE.replace("INSERT", "INSERT OR REPLACE", 1), _candidate_rows(by_claim)
+                _INSERT_CANDIDATE.replace("INSERT", "INSERT OR REPLACE", 1), candidate_rows(by_claim)
             )
             for cid in dict.fromkeys([*by_claim, *rerank]):
                 rows = self.db.execute(
@@ -983,7 +1012,12 @@ _INSERT_CANDIDATE = (
 )
 
 
-def _candidate_rows(by_claim: Mapping[int, Sequence[Candidate]]) -> list[tuple[Any, ...]]:
+CandidateRow = tuple[int, int, int, float, str, str, int, str]
+"""A candidate as stored: claim id, passage id, rank, score, components and quantities (JSON),
+syndicated, created at."""
+
+
+def candidate_rows(by_claim: Mapping[int, Sequence[Candidate]]) -> list[CandidateRow]:
     """Candidates as rows for ``_INSERT_CANDIDATE``, all stamped with one time."""
     now = utcnow()
     return [

@@ -27,7 +27,7 @@ A batch of new articles (a first ingest) ranks each claim once against the whole
 
 Modules: ``text`` (features of a text), ``index`` (frequencies, the FTS5 query, posting lists),
 ``scoring`` (components and the blend), ``linking`` (the public linking API), ``syndication``,
-``clusters`` and ``search``.
+``clusters``, ``search`` and ``parallel`` (a bulk batch ranked in forked worker processes).
 """
 
 from factcheck.matching.clusters import also_reported_by, cluster_claims
@@ -38,14 +38,19 @@ from factcheck.matching.linking import (
     rank_candidates,
     rank_many,
 )
+from factcheck.matching.parallel import BatchWorkers, Shared, batch_workers, default_jobs
 from factcheck.matching.scoring import WEIGHTS
 from factcheck.matching.search import search_evidence
 from factcheck.matching.syndication import find_duplicates
 
 __all__ = [
     "WEIGHTS",
+    "BatchWorkers",
+    "Shared",
+    "batch_workers",
     "also_reported_by",
     "cluster_claims",
+    "default_jobs",
     "find_duplicates",
     "link_claims",
     "link_new_articles",

@@ -92,6 +92,11 @@ def _forget_terms(store: Store, texts: Iterable[str]) -> None:
             cache.df.pop(stem, None)
 
 
+def reset_frequencies(store: Store) -> None:
+    """Forget every cached document frequency of this store."""
+    _FREQUENCIES.pop(store, None)
+
+
 class _Index:
     """Document frequencies and article flags for one linking run over a store (cheap to build; the
     frequencies are fetched in batches and cached per store, see ``_frequency_cache``)."""
@@ -123,6 +128,14 @@ class _Index:
             for s in missing:
                 self._df[s] = max([found.get(s, 0), *(found.get(p, 0) for p in self._proxies.get(s, ()))])
         return {s: self._df[s] for s in wanted}
+
+    def preload_frequencies(self) -> None:
+        """Read the document frequency of every term in one pass over the vocabulary (bulk linking
+        looks up most of them anyway, and forked workers then inherit them)."""
+        found = self.store.all_document_frequencies()
+        self._df.update(found)
+        for stem, proxies in self._proxies.items():
+            self._df[stem] = max([found.get(stem, 0), *(found.get(p, 0) for p in proxies)])
 
     def weights(self, stems: Iterable[str]) -> dict[str, float]:
         """idf of each term, cached for the run."""

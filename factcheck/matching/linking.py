@@ -5,13 +5,14 @@ each new claim once against the whole corpus; only claims older than the batch g
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 from factcheck.matching.index import FTS_LIMIT, _forget_terms, _Hit, _Index, _Postings, _postings, _search
 from factcheck.matching.scoring import RERANK_DEEP, SCORER, _candidates, _score
 from factcheck.matching.text import _features
 from factcheck.models import Article, Candidate, Claim, Passage
 from factcheck.settings import Settings
-from factcheck.storage import Store
+from factcheck.storage import CandidateRow, Store, candidate_rows
 
 REVERSE_LIMIT = 8
 """Existing claims (FTS over claim text, best bm25 first) that each passage of a new article is scored
@@ -68,6 +69,31 @@ per 400 passages, and never below 200 claims. So adding an article or a few stay
 corpus size (one FTS5 query a claim), and a first ingest reads the corpus once."""
 
 
+class _Link(NamedTuple):
+    """A stored candidate as mirroring needs it."""
+
+    passage_id: int
+    score: float
+
+
+class Workers(Protocol):
+    """Linking's scoring done elsewhere (worker processes, ``factcheck.matching.parallel``), with the
+    same results as in this process."""
+
+    def rank(self, claims: Sequence[Claim]) -> list[CandidateRow]:
+        """``rank_rows`` of these claims."""
+
+    def score(self, hits: Mapping[int, Sequence[_Hit]], deep: int | None) -> dict[int, list[Candidate]]:
+        """``score_hits`` of these claims' hits."""
+
+
+def rank_rows(
+    index: _Index, claims: Sequence[Claim], settings: Settings, postings: _Postings | None
+) -> list[CandidateRow]:
+    """The claims' candidates ranked against every other article, as rows for ``Store.set_candidate_rows``."""
+    return candidate_rows({c.id: _rank(index, c, settings, (), postings) for c in claims})
+
+
 def rank_candidates(
     store: Store, claim: Claim, *, settings: Settings, exclude_article_ids: Sequence[int] = ()
 ) -> list[Candidate]:
@@ -103,6 +129,7 @@ def link_new_articles(
     *,
     batch_articles: Sequence[int] = (),
     batch_claims: Collection[int] = (),
+    workers: Workers | None = None,
 ) -> dict[int, dict[int, list[Candidate]]]:
     """Link a batch of newly stored articles; call after all their passages and claims are stored.
 
@@ -116,20 +143,25 @@ def link_new_articles(
     depends on the batch, not on the rest of the corpus.
 
     A long batch may be linked in parts: ``batch_articles`` and ``batch_claims`` then name the whole
-    batch (all stored and extracted already), whose claims are not "older" for any part."""
+    batch (all stored and extracted already), whose claims are not "older" for any part. With
+    ``workers`` the scoring runs there (the same results); else here, with posting lists when the
+    claims are many enough to pay for them."""
     batch = list(dict.fromkeys([*batch_articles, *(a.id for a in articles)]))
     passages = {a.id: [p for p in store.passages(a.id) if not p.boilerplate] for a in articles}
     _forget_terms(store, [p.text for ps in passages.values() for p in ps])
     index = _Index(store)
     own = {a.id: store.claims(article_id=a.id) for a in articles}
-    written: dict[int, list[Candidate]] = {}
-    bulk = _bulk(store, sum(len(cs) for cs in own.values()))
+    bulk = _bulk(store, sum(len(cs) for cs in own.values())) if workers is None else None
+    written: dict[int, list[_Link]] = {}
     for article in articles:
-        ranked = {c.id: _rank(index, c, settings, (), bulk) for c in own[article.id]}
-        store.set_candidates(ranked)  # per article: a long batch commits as it goes
-        written.update(ranked)
+        claims = own[article.id]
+        rows = rank_rows(index, claims, settings, bulk) if workers is None else workers.rank(claims)
+        store.set_candidate_rows([c.id for c in own[article.id]], rows)  # a long batch commits as it goes
+        written.update({c.id: [] for c in own[article.id]})
+        for row in rows:
+            written[row[0]].append(_Link(row[1], row[3]))
     new_claims = set(written) | set(batch_claims)
-    _mirror_within_batch(index, articles, own, passages, written, new_claims, settings)
+    _mirror_within_batch(index, articles, own, passages, written, new_claims, settings, workers)
     if not store.current_claims_outside(batch):
         return {}
     out: dict[int, dict[int, list[Candidate]]] = {}
@@ -147,9 +179,10 @@ def _mirror_within_batch(
     articles: Sequence[Article],
     own: dict[int, list[Claim]],
     passages: dict[int, list[Passage]],
-    written: dict[int, list[Candidate]],
+    written: dict[int, list[_Link]],
     batch_claims: set[int],
     settings: Settings,
+    workers: Workers | None,
 ) -> None:
     """Linking is asymmetric (a claim's rarest words find the restatement, the restatement's words
     may not find the claim), so strong links found just now are mirrored: when a new claim found
@@ -173,7 +206,9 @@ def _mirror_within_batch(
         found[claim.id] = [
             h for h in found[claim.id] if h.passage_id not in have and h.article_id != claim.article_id
         ]
-    _merge_hits(index, {cid: hs for cid, hs in found.items() if hs}, settings, deep=RERANK_DEEP)
+    _merge_hits(
+        index, {cid: hs for cid, hs in found.items() if hs}, settings, deep=RERANK_DEEP, workers=workers
+    )
 
 
 def _reverse_hits(
@@ -200,7 +235,7 @@ def _add_mirrored_hits(
     store: Store,
     found: dict[int, list[_Hit]],
     own: Sequence[Claim],
-    forward: Mapping[int, Sequence[Candidate]],
+    forward: Mapping[int, Sequence[_Link]],
     passages: Mapping[int, Sequence[Passage]],
     *,
     skip: set[int],
@@ -252,6 +287,7 @@ def _merge_hits(
     *,
     stale_article: int | None = None,
     deep: int | None = None,
+    workers: Workers | None = None,
 ) -> dict[int, list[Candidate]]:
     """Score ``hits`` against their claims (all components for the ``deep`` best by the cheap ones,
     or for all) and merge those that beat each claim's current last candidate into its stored list
@@ -259,14 +295,12 @@ def _merge_hits(
     its list."""
     store, keep = index.store, settings.candidates_stored
     floors = store.candidate_floors(list(hits), keep)
+    scored = score_hits(index, hits, settings, deep) if workers is None else workers.score(hits, deep)
     added: dict[int, list[Candidate]] = {}
-    for claim in store.claims(ids=list(hits)):
-        norm = _features(claim.text).norm
-        gated = [h for h in hits[claim.id] if SCORER(norm, _features(h.text).norm) >= REVERSE_GATE]
-        scored = _candidates(index, claim, _score(index, claim.text, gated, deep=deep), keep) if gated else []
-        better = [c for c in scored if c.score > floors.get(claim.id, 0.0)]
+    for claim_id, candidates in scored.items():
+        better = [c for c in candidates if c.score > floors.get(claim_id, 0.0)]
         if better:
-            added[claim.id] = better
+            added[claim_id] = better
     with store.write():
         stale = store.drop_candidates_in_article(stale_article) if stale_article else []
         stayed = store.merge_candidates(added, keep=keep, rerank=stale)
@@ -275,3 +309,19 @@ def _merge_hits(
         for cid, ranks in stayed.items()
         if ranks
     }
+
+
+def score_hits(
+    index: _Index, hits: Mapping[int, Sequence[_Hit]], settings: Settings, deep: int | None
+) -> dict[int, list[Candidate]]:
+    """Each claim's ``hits`` scored (all components for the ``deep`` best by the cheap ones, or for
+    all), as candidates, leaving out hits below ``REVERSE_GATE``. Stores nothing."""
+    out: dict[int, list[Candidate]] = {}
+    keep = settings.candidates_stored
+    for claim in index.store.claims(ids=list(hits)):
+        norm = _features(claim.text).norm
+        gated = [h for h in hits[claim.id] if SCORER(norm, _features(h.text).norm) >= REVERSE_GATE]
+        out[claim.id] = (
+            _candidates(index, claim, _score(index, claim.text, gated, deep=deep), keep) if gated else []
+        )
+    return out

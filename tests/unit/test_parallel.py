@@ -1,0 +1,177 @@
+"""A large batch is linked in forked worker processes: the database must come out exactly as one
+process makes it, and a worker must never take the ingest down with a traceback.
+
+The ingests run in a subprocess (the real CLI): forking is only done by a process without other
+threads, which a pytest process that has run Textual apps may not be."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+import synth  # noqa: E402  (the benchmark's seeded corpus generator)
+
+ARTICLES = 16  # ~400 evidence passages: a batch big enough for bulk linking and its workers
+
+CHILD_CPU = (
+    "import resource, sys\n"
+    "from factcheck.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit as exc:\n"
+    "    code = exc.code or 0\n"
+    "else:\n"
+    "    code = 0\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_utime + usage.ru_stime, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def _ingest(folder: Path, db: Path, jobs: int) -> tuple[str, float]:
+    """Run `factcheck ingest --jobs N` in a fresh process; its stderr and its children's CPU seconds."""
+    env = {**os.environ, "FACTCHECK_DB": str(db)}
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD_CPU, "ingest", "--jobs", str(jobs), "--json", str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert json.loads(out.stdout)["claims"] > 200
+    *_, cpu = out.stderr.strip().splitlines()
+    return out.stderr, float(cpu)
+
+
+def _dump(db: Path) -> tuple[list[tuple[object, ...]], ...]:
+    conn = sqlite3.connect(db)
+    try:
+        candidates = conn.execute(
+            "SELECT claim_id, passage_id, rank, score, components, quantities, syndicated "
+            "FROM candidates ORDER BY claim_id, passage_id"
+        ).fetchall()
+        claims = conn.execute(
+            "SELECT id, article_id, text, passage_id, cluster_id FROM claims ORDER BY id"
+        ).fetchall()
+        stages = conn.execute("SELECT id, stage, duplicate_of FROM articles ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return candidates, claims, stages
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic") / "articles"
+    synth.write(synth.corpus(ARTICLES), folder)
+    return folder
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux")
+def test_a_batch_linked_by_two_processes_is_stored_exactly_as_by_one(corpus: Path, tmp_path: Path) -> None:
+    _, alone_cpu = _ingest(corpus, tmp_path / "one.db", jobs=1)
+    _, workers_cpu = _ingest(corpus, tmp_path / "two.db", jobs=2)
+    assert alone_cpu == 0.0, "one job links in the ingesting process"
+    assert workers_cpu > 0.1, "two jobs rank in worker processes"
+    one, two = _dump(tmp_path / "one.db"), _dump(tmp_path / "two.db")
+    assert len(one[0]) > 1000
+    assert one == two
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux")
+def test_a_batch_below_the_bulk_size_is_linked_in_process(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    synth.write(synth.corpus(ARTICLES)[:3], folder)  # ~75 passages: not worth forking for
+    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "q.db")}
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD_CPU, "ingest", "--jobs", "2", str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert float(out.stderr.strip().splitlines()[-1]) == 0.0
+
+
+def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
+    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "q.db")}
+    out = subprocess.run(
+        [sys.executable, "-m", "factcheck", "ingest", "--jobs", "0", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "--jobs" in out.stderr and "Traceback" not in out.stderr
+
+
+def _running_with(marker: str) -> list[int]:
+    """Processes whose command line mentions ``marker``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux")
+def test_ctrl_c_while_workers_rank_stops_them_all_and_the_next_ingest_finishes(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    folder = tmp_path / "interrupted-batch"
+    synth.write(synth.corpus(60), folder)
+    db = tmp_path / "q.db"
+    env = {**os.environ, "FACTCHECK_DB": str(db)}
+    cmd = [sys.executable, "-m", "factcheck", "ingest", "--jobs", "2", str(folder)]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    linking = False
+    while time.monotonic() < deadline and proc.poll() is None and not linking:
+        time.sleep(0.02)
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+            linking = conn.execute("SELECT count(*) FROM candidates").fetchone()[0] > 0
+            conn.close()
+        except sqlite3.Error:
+            continue
+    assert linking and proc.poll() is None, "the ingest was caught while linking"
+    assert len(_running_with(str(folder))) > 1, "worker processes were running"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] in ("factcheck: interrupted", "factcheck: aborted")
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    assert _running_with(str(folder)) == [], "no worker outlived the ingest"
+
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    conn = sqlite3.connect(db)
+    try:
+        assert {s for (s,) in conn.execute("SELECT stage FROM articles")} == {"linked"}
+        texts = conn.execute(
+            "SELECT article_id, start, count(*) FROM claims GROUP BY 1, 2 HAVING count(*) > 1"
+        )
+        assert texts.fetchall() == [], "no claim was stored twice"
+        unlinked = conn.execute(
+            "SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM candidates k WHERE k.claim_id = c.id)"
+        ).fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+    finally:
+        conn.close()
+    assert unlinked < total * 0.05

@@ -124,7 +124,8 @@ def _open(path: Path) -> tuple[sqlite3.Connection, str]:
     return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False), "immutable"
 
 
-def _json(value: Any) -> str:
+def to_json(value: Any) -> str:
+    """How JSON columns are encoded (keys sorted, so equal values are equal text)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -477,8 +478,8 @@ class Store:
                         c.end if article_id is not None else None,
                         c.text,
                         c.score,
-                        _json(c.reasons),
-                        _json(c.quantities),
+                        to_json(c.reasons),
+                        to_json(c.quantities),
                         origin,
                         source_note,
                         now,
@@ -699,7 +700,7 @@ class Store:
                 "note": note,
                 "reviewer": reviewer,
                 "at": at,
-                "detail": _json(detail) if detail is not None else None,
+                "detail": to_json(detail) if detail is not None else None,
                 "undoes": undoes,
             }
         )
@@ -708,7 +709,7 @@ class Store:
     def set_state(self, claim_id: int, **fields: Any) -> None:
         """Update a claim's state projection (call inside ``write()`` with the event that caused it)."""
         if "requeue_reason" in fields and fields["requeue_reason"] is not None:
-            fields["requeue_reason"] = _json(fields["requeue_reason"])
+            fields["requeue_reason"] = to_json(fields["requeue_reason"])
         for key in ("status", "verdict"):
             if fields.get(key) is not None:
                 fields[key] = str(fields[key])
@@ -1026,8 +1027,8 @@ def candidate_rows(by_claim: Mapping[int, Sequence[Candidate]]) -> list[Candidat
             c.passage_id,
             c.rank,
             c.score,
-            _json(c.components),
-            _json(c.quantities),
+            to_json(c.components),
+            to_json(c.quantities),
             int(c.syndicated),
             now,
         )

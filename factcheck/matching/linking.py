@@ -8,11 +8,11 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from factcheck.matching.index import FTS_LIMIT, _forget_terms, _Hit, _Index, _Postings, _postings, _search
-from factcheck.matching.scoring import RERANK_DEEP, SCORER, _candidates, _score
+from factcheck.matching.scoring import RERANK_DEEP, SCORER, _candidates, _rows, _score, _Scored
 from factcheck.matching.text import _features
 from factcheck.models import Article, Candidate, Claim, Passage
 from factcheck.settings import Settings
-from factcheck.storage import CandidateRow, Store, candidate_rows
+from factcheck.storage import CandidateRow, Store, utcnow
 
 REVERSE_LIMIT = 8
 """Existing claims (FTS over claim text, best bm25 first) that each passage of a new article is scored
@@ -33,14 +33,10 @@ REVERSE_GATE = 45.0
 labelled samples 99% of pairs that score 50 or more have at least 0.45, half of all pairs do not."""
 
 
-def _rank(
-    index: _Index,
-    claim: Claim,
-    settings: Settings,
-    exclude_article_ids: Sequence[int],
-    postings: _Postings | None = None,
-) -> list[Candidate]:
-    """A claim's best candidates among passages of other articles (see the module docstring). With
+def _scored(
+    index: _Index, claim: Claim, exclude_article_ids: Sequence[int], postings: _Postings | None
+) -> list[_Scored]:
+    """Passages of other articles (see the module docstring) scored against a claim, best first. With
     ``postings`` the FTS5 query is answered in memory from the index's posting lists (bulk linking)."""
     exclude = list(dict.fromkeys([*exclude_article_ids, *([claim.article_id] if claim.article_id else [])]))
     own_passage = claim.article_id is not None
@@ -55,9 +51,19 @@ def _rank(
         hits = [_Hit(*row) for row in rows]
     else:
         hits = postings.search(index, claim.text, own_passage=own_passage, exclude=set(exclude))
-    return _candidates(
-        index, claim, _score(index, claim.text, hits, deep=RERANK_DEEP), settings.candidates_stored
-    )
+    return _score(index, claim.text, hits, deep=RERANK_DEEP)
+
+
+def _rank(
+    index: _Index,
+    claim: Claim,
+    settings: Settings,
+    exclude_article_ids: Sequence[int],
+    postings: _Postings | None = None,
+) -> list[Candidate]:
+    """A claim's best candidates among passages of other articles."""
+    scored = _scored(index, claim, exclude_article_ids, postings)
+    return _candidates(index, claim, scored, settings.candidates_stored)
 
 
 BULK_MIN_CLAIMS = 200
@@ -90,8 +96,14 @@ class Workers(Protocol):
 def rank_rows(
     index: _Index, claims: Sequence[Claim], settings: Settings, postings: _Postings | None
 ) -> list[CandidateRow]:
-    """The claims' candidates ranked against every other article, as rows for ``Store.set_candidate_rows``."""
-    return candidate_rows({c.id: _rank(index, c, settings, (), postings) for c in claims})
+    """The claims' candidates ranked against every other article, as rows for ``Store.set_candidate_rows``
+    (``candidate_rows`` of ``_rank``'s candidates, without building them)."""
+    now = utcnow()
+    return [
+        row
+        for c in claims
+        for row in _rows(index, c, _scored(index, c, (), postings), settings.candidates_stored, now)
+    ]
 
 
 def rank_candidates(

@@ -14,6 +14,7 @@ from factcheck.matching.index import _Hit, _Index
 from factcheck.matching.text import _Features, _features, _numerals, _quantities, _stems, _Terms, _terms
 from factcheck.models import Candidate, Claim
 from factcheck.quantities import Quantity, QuantityPair, pair_quantities
+from factcheck.storage import CandidateRow, to_json
 
 RERANK_DEEP = 12
 """How many of the reranked hits get the costly components (quantities, fuzzy names, term weights),
@@ -327,11 +328,17 @@ def _pair_dict(pair: QuantityPair) -> dict[str, str]:
     }
 
 
-def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int) -> list[Candidate]:
-    """The best ``limit`` scored passages above ``MIN_SCORE`` as ranked candidates."""
+def _kept(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int) -> list[tuple[_Scored, bool]]:
+    """The best ``limit`` scored passages above ``MIN_SCORE``, each with whether it is syndicated (in a
+    copy of the claim's article, or of the article the claim's is a copy of)."""
     kept = [s for s in scored if s.score >= MIN_SCORE][:limit]
     index.load_roots([s.hit.article_id for s in kept] + ([claim.article_id] if claim.article_id else []))
     root = index.root(claim.article_id)
+    return [(s, root is not None and index.root(s.hit.article_id) == root) for s in kept]
+
+
+def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int) -> list[Candidate]:
+    """The best ``limit`` scored passages above ``MIN_SCORE`` as ranked candidates."""
     return [
         Candidate.model_construct(  # built from typed values of our own: no validation pass needed
             claim_id=claim.id,
@@ -340,7 +347,24 @@ def _candidates(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: i
             score=s.score,
             components=s.components,
             quantities=[_pair_dict(p) for p in s.pairs],
-            syndicated=root is not None and index.root(s.hit.article_id) == root,
+            syndicated=syndicated,
         )
-        for rank, s in enumerate(kept, start=1)
+        for rank, (s, syndicated) in enumerate(_kept(index, claim, scored, limit), start=1)
+    ]
+
+
+def _rows(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int, now: str) -> list[CandidateRow]:
+    """``storage.candidate_rows`` of ``_candidates``, without building the models (bulk linking)."""
+    return [
+        (
+            claim.id,
+            s.hit.passage_id,
+            rank,
+            s.score,
+            to_json(s.components),
+            to_json([_pair_dict(p) for p in s.pairs]),
+            int(syndicated),
+            now,
+        )
+        for rank, (s, syndicated) in enumerate(_kept(index, claim, scored, limit), start=1)
     ]

@@ -590,3 +590,21 @@ def test_a_bulk_ingest_lets_go_of_the_corpus_in_memory(
     assert used == [store], "the batch was ranked from posting lists"
     assert store not in index._POSTINGS
     store.close()
+
+
+def test_bulk_rows_are_the_candidates_ranked_one_claim_at_a_time(
+    samples: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk linking encodes rows without building candidate models: what it stores must be exactly
+    what ranking each claim on its own stores."""
+    from factcheck.matching.index import _Index, _postings
+    from factcheck.storage import candidate_rows
+
+    claims = samples.claims()
+    monkeypatch.setattr(linking, "BULK_MIN_CLAIMS", 1)
+    rows = linking.rank_rows(_Index(samples), claims, DEFAULT_SETTINGS, _postings(samples))
+    one = candidate_rows(
+        {c.id: matching.rank_candidates(samples, c, settings=DEFAULT_SETTINGS) for c in claims}
+    )
+    assert len(rows) > 5 * len(claims)
+    assert [r[:-1] for r in rows] == [r[:-1] for r in one]  # all but the time stamp

@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402  (rapidfuzz's cdist returns numpy arrays; bench-only)
+import numpy as np  # noqa: E402  (rapidfuzz's cdist returns numpy arrays)
 import synth  # noqa: E402
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 

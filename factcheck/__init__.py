@@ -1,6 +1,6 @@
 """factcheck: extract check-worthy claims from news articles, link evidence across sources, review them.
 
-Start-up: sqlite-utils imports numpy when it is installed (it is, for the benchmarks), only to convert
+Start-up: sqlite-utils imports numpy when it is installed (it is: bulk linking uses it), only to convert
 numpy values handed to its insert helpers. factcheck never hands it any, and importing numpy is
 ~70-100 ms of every command's start-up on a 2-core box (a tenth of the review screen's first-paint
 budget), so sqlite-utils is imported here with numpy hidden. A numpy already imported is left alone.

@@ -608,3 +608,30 @@ def test_bulk_rows_are_the_candidates_ranked_one_claim_at_a_time(
     )
     assert len(rows) > 5 * len(claims)
     assert [r[:-1] for r in rows] == [r[:-1] for r in one]  # all but the time stamp
+
+
+def test_bulk_search_walks_past_the_best_when_they_are_all_excluded(
+    samples: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The posting-list search looks at the best 2 x FTS_LIMIT first; when those are all excluded
+    (other outlets' copies of one story, say), it must go on down the list, as the SQL query does."""
+    from factcheck.matching import index
+
+    monkeypatch.setattr(index, "FTS_LIMIT", 2)  # the first look covers the best 4
+    idx, postings = index._Index(samples), index._postings(samples)
+    tested = 0
+    for claim in samples.claims():
+        query = idx.query(claim.text, own_passage=True)
+        ranked = samples.evidence_hits(query, limit=1000) if query else []
+        excluded = sorted({r[1] for r in ranked[:4]})
+        expected = (
+            [r[0] for r in samples.evidence_hits(query, limit=2, exclude_article_ids=excluded)]
+            if query
+            else []
+        )
+        if not expected:
+            continue  # the best four cover every article that has a hit
+        hits = postings._run(idx.chosen(claim.text, own_passage=True), set(excluded))
+        assert [h.passage_id for h in hits] == expected
+        tested += 1
+    assert tested >= 10

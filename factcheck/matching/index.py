@@ -33,11 +33,11 @@ query is widened once to ``FTS_MORE_TERMS`` terms. That only happens when the fi
 never in a large corpus where the rare terms already find plenty."""
 
 
-FTS_LIMIT = 60
+FTS_LIMIT = 40
 """FTS hits (best bm25 first) that rapidfuzz reranks per claim. The product owner measured 200; on the
-synthetic corpus at 1,000 articles (bench/bench_matching.py, 200 claims) 100 hits and 25 fully scored
-found 0.835 true evidence in the top 5 at 5.5 ms a claim, 60 and 12 found 0.828 at 3.4 ms; the labelled
-samples score the same with either."""
+synthetic corpus at 1,000 articles (bench/bench_matching.py) 100 hits with 25 fully scored found 0.835
+true evidence in the top 5 at 5.5 ms a claim, 60 with 12 found 0.828 at 3.4 ms, and 40 with 6 (see
+``scoring.RERANK_DEEP``) 0.833 at 1.0 ms once the search and scoring had been made cheaper."""
 
 
 DF_REFRESH_GROWTH = 1.1
@@ -108,6 +108,7 @@ class _Index:
         self._df = _frequency_cache(store, self.passages)
         self._idf: dict[str, float] = {}
         self._roots: dict[int, int] = {}
+        self.norms: dict[str, float] = {}  # a passage's idf-weighted term vector length, by text
         self._proxies = _proxy_stems(store)
 
     def terms(self, text: str) -> dict[str, str]:

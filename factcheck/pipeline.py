@@ -117,7 +117,7 @@ def _process(
             batch_claims=batch_claims,
             workers=workers,
         )
-        cluster_claims(store, [c for a in chunk for c in claims_of[a.id]])
+        cluster_claims(store, [c for a in chunk for c in claims_of[a.id]], workers)
         for article in chunk:
             requeued += requeue_for_new_evidence(store, article, new_evidence.get(article.id, {}), settings)
         store.set_stages([a.id for a in chunk], "linked")

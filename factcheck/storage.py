@@ -549,6 +549,30 @@ class Store:
         sql = _CLAIM_SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY c.id"
         return [_claim(r) for r in self._all(sql, params)]
 
+    def claim_texts(self, ids: Iterable[int]) -> dict[int, tuple[int | None, str]]:
+        """(article id, text) of these claims that are current, without building models."""
+        out: dict[int, tuple[int | None, str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT c.id, c.article_id, c.text FROM claims c JOIN claim_state s ON s.claim_id = c.id "
+                f"WHERE s.superseded = 0 AND c.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            out.update({int(i): (a, str(t)) for i, a, t in rows})
+        return out
+
+    def cluster_ids(self, ids: Iterable[int]) -> dict[int, int | None]:
+        """The cluster of each of these claims (None when in none)."""
+        out: dict[int, int | None] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT id, cluster_id FROM claims WHERE id IN ({marks})", chunk
+            ).fetchall()
+            out.update({int(i): (int(k) if k is not None else None) for i, k in rows})
+        return out
+
     def set_cluster(self, claim_ids: Sequence[int], cluster_id: int) -> None:
         """Put claims in one cross-source cluster (the same claim reported by several outlets)."""
         with self.write():

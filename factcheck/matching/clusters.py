@@ -3,7 +3,8 @@ by ...")."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -69,32 +70,49 @@ def _same_figure(pair: QuantityPair) -> bool:
     return max(a, b) / min(a, b) <= (APPROX_CLOSE if hedged else CLUSTER_CLOSE)
 
 
-def _similar_claims(store: Store, claims: Sequence[Claim]) -> dict[int, list[int]]:
-    """For each claim, the current claims of other articles that say the same. Looked for among the
-    claims stated in its stored candidates scoring at least ``CLUSTER_MIN_SCORE``: a restatement by
-    another outlet is strong evidence, so it is already there, and no further search is needed."""
-    stored = store.candidate_scores([c.id for c in claims])
+class SameClaims(Protocol):
+    """Judges many pairs of claim texts with ``_same_claim`` (worker processes, in bulk linking)."""
+
+    def same_claims(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        """``_same_claim(a, b)`` of each pair, in order."""
+
+
+def same_claims(pairs: Sequence[tuple[str, str]]) -> list[bool]:
+    """``_same_claim`` of each pair, in this process."""
+    return [_same_claim(a, b) for a, b in pairs]
+
+
+def _similar_claims(
+    store: Store, claims: Mapping[int, tuple[int | None, str]], workers: SameClaims | None
+) -> dict[int, list[int]]:
+    """For each claim (id: article id, text), the current claims of other articles that say the same.
+    Looked for among the claims stated in its stored candidates scoring at least ``CLUSTER_MIN_SCORE``:
+    a restatement by another outlet is strong evidence, so it is already there, and no further search
+    is needed."""
+    stored = store.candidate_scores(list(claims))
     strong = {cid: [pid for pid, score in ks if score >= CLUSTER_MIN_SCORE] for cid, ks in stored.items()}
     stated = store.claims_stated_in({p for ps in strong.values() for p in ps})
-    others = {c.id: c for c in store.claims(ids=sorted({o for os in stated.values() for o in os}))}
-    out: dict[int, list[int]] = {}
-    for claim in claims:
+    others = store.claim_texts(sorted({o for os in stated.values() for o in os}))
+    asked: list[tuple[int, int]] = []
+    for claim_id, (article_id, _) in claims.items():
         found = {
-            o for p in strong.get(claim.id, ()) for o in stated.get(p, ()) if o != claim.id and o in others
+            o for p in strong.get(claim_id, ()) for o in stated.get(p, ()) if o != claim_id and o in others
         }
-        out[claim.id] = [
-            o
-            for o in sorted(found)
-            if others[o].article_id != claim.article_id and _same_claim(claim.text, others[o].text)
-        ]
+        asked += [(claim_id, o) for o in sorted(found) if others[o][0] != article_id]
+    pairs = [(claims[a][1], others[b][1]) for a, b in asked]
+    verdicts = same_claims(pairs) if workers is None else workers.same_claims(pairs)
+    out: dict[int, list[int]] = {claim_id: [] for claim_id in claims}
+    for (a, b), same in zip(asked, verdicts, strict=True):
+        if same:
+            out[a].append(b)
     return out
 
 
-def cluster_claims(store: Store, claim_ids: Sequence[int]) -> None:
+def cluster_claims(store: Store, claim_ids: Sequence[int], workers: SameClaims | None = None) -> None:
     """Give claims that several sources make one ``cluster_id`` ("also reported by"), joining and
     merging existing clusters; call it after the claims are linked (it reads their candidates). A
     cluster's id is the smallest claim id ever in it, so existing clusters keep their id when a new
-    source joins. Claims reported once stay unclustered."""
+    source joins. Claims reported once stay unclustered. With ``workers`` the texts are compared there."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -103,7 +121,7 @@ def cluster_claims(store: Store, claim_ids: Sequence[int]) -> None:
             x = parent[x]
         return x
 
-    for claim_id, others in _similar_claims(store, store.claims(ids=list(claim_ids))).items():
+    for claim_id, others in _similar_claims(store, store.claim_texts(claim_ids), workers).items():
         for other in others:
             a, b = find(claim_id), find(other)
             parent[max(a, b)] = min(a, b)
@@ -116,7 +134,7 @@ def _store_clusters(store: Store, component: dict[int, int]) -> None:
     groups: dict[int, set[int]] = {}
     for claim_id, root in component.items():
         groups.setdefault(root, set()).add(claim_id)
-    current = {c.id: c.cluster_id for c in store.claims(ids=list(component))}
+    current = store.cluster_ids(component)
     with store.write():
         for members in groups.values():
             old = {k for m in members if (k := current.get(m)) is not None}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from factcheck.errors import FactcheckError
+from factcheck.matching.clusters import same_claims
 from factcheck.matching.index import _Hit, _Index, _Postings, _postings, reset_frequencies
 from factcheck.matching.linking import _bulk, rank_rows, score_hits
 from factcheck.models import Candidate, Claim
@@ -109,6 +110,10 @@ def _result(future: Future[R]) -> R:
         ) from None
 
 
+def _same_task(shared: Shared, pairs: list[tuple[str, str]]) -> list[bool]:
+    return same_claims(pairs)
+
+
 class BatchWorkers:
     """``jobs`` worker processes forked once the batch's passages are stored and the corpus is read
     (posting lists, every document frequency), running tasks that only read the database. Implements
@@ -184,6 +189,12 @@ class BatchWorkers:
         for part in self.map(_score_task, parts):
             out.update(part)
         return out
+
+    def same_claims(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        """``clusters.same_claims`` spread over the workers."""
+        size = max(1, -(-len(pairs) // (4 * self.jobs)))
+        parts = [(list(pairs[i : i + size]),) for i in range(0, len(pairs), size)]
+        return [same for part in self.map(_same_task, parts) for same in part]
 
     def close(self) -> None:
         global _SHARED

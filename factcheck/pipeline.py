@@ -102,8 +102,9 @@ def _process(
             if progress:
                 progress(1)
     batch_claims = {c for ids in claims_of.values() for c in ids}
+    postings = workers.postings if workers is not None else None
     for article in current:  # before any linking, so a copy's candidates are flagged whichever comes first
-        find_duplicates(store, article)
+        find_duplicates(store, article, postings)
     if workers is not None:
         workers.queue_ranking(claims_of[a.id] for a in current)
     requeued: list[int] = []

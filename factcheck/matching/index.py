@@ -282,9 +282,10 @@ class _Postings:
             self._size_array = sizes
         return self._size_array
 
-    def _run(self, stems: Iterable[str], exclude: set[int]) -> list[_Hit]:
+    def _run(self, stems: Iterable[str], exclude: set[int], limit: int | None = None) -> list[_Hit]:
         """Every passage holding any of the terms, summed bm25 (term by term, as FTS5 sums), best first
-        (then by id), less boilerplate, other versions and excluded articles: the first ``FTS_LIMIT``."""
+        (then by id), less boilerplate, other versions and excluded articles: the first ``limit``
+        (``FTS_LIMIT``)."""
         import numpy
 
         wanted = list(stems)
@@ -297,7 +298,8 @@ class _Postings:
         found, slot = numpy.unique(pids, return_inverse=True)
         total = numpy.bincount(slot, weights=numpy.concatenate([self.weights[s][1] for s in wanted]))
         hits: list[_Hit] = []
-        head = _best(total, 2 * FTS_LIMIT)  # nearly always holds enough that may be shown
+        limit = limit or FTS_LIMIT
+        head = _best(total, 2 * limit)  # nearly always holds enough that may be shown
         for attempt in range(2):
             if attempt:  # the best were mostly left out: the rest, in order
                 outside = numpy.ones(len(total), dtype=bool)
@@ -311,7 +313,7 @@ class _Postings:
                 if passage is None or passage[0] in exclude or passage[0] in self.superseded:
                     continue  # boilerplate, another version, or an excluded article
                 hits.append(_Hit(pid, passage[0], passage[1], -score))
-                if len(hits) == FTS_LIMIT:
+                if len(hits) == limit:
                     return hits
             if len(head) == len(total):
                 break

@@ -137,6 +137,12 @@ class BatchWorkers:
             jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
         )
 
+    @property
+    def postings(self) -> _Postings:
+        """The corpus's posting lists, as the workers inherited them."""
+        assert _SHARED is not None
+        return _SHARED.postings
+
     def submit(self, task: Callable[..., R], *args: Any) -> Future[R]:
         """Run ``task(shared, *args)`` in a worker (``task`` must be a module-level function)."""
         return self._pool.submit(_run, task, args)

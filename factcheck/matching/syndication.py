@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from factcheck.matching.index import _Index
+from factcheck.matching.index import _Index, _Postings
 from factcheck.matching.text import _features
 from factcheck.models import Article, Passage
 from factcheck.storage import Store
@@ -31,11 +31,12 @@ def _body(passages: Sequence[Passage]) -> str:
     return " ".join(_features(p.text).norm for p in passages if p.kind == "body")
 
 
-def find_duplicates(store: Store, article: Article) -> int | None:
+def find_duplicates(store: Store, article: Article, postings: _Postings | None = None) -> int | None:
     """The earlier article this one is a near-copy of (syndication), recorded with
     ``store.mark_duplicate``; None when it is original. Earlier versions of the same file are not
     copies (they are superseded). Its longest body passages are looked up through FTS, and only the
-    articles they point at are compared whole, so the cost does not grow with the corpus."""
+    articles they point at are compared whole, so the cost does not grow with the corpus. With the
+    corpus's ``postings`` (bulk linking) the lookups are answered from them, with the same results."""
     passages = store.passages(article.id)
     body = [p for p in passages if p.kind == "body"]
     if not body:
@@ -43,10 +44,15 @@ def find_duplicates(store: Store, article: Article) -> int | None:
     index = _Index(store)
     votes: dict[int, int] = {}
     for probe in sorted(body, key=lambda p: (-len(p.text), p.id))[:DUPLICATE_PROBES]:
-        query = index.query(probe.text, own_passage=True)
-        if query is None:
-            continue
-        for _, other, text, _ in store.evidence_hits(query, limit=5, exclude_article_ids=[article.id]):
+        if postings is None:
+            query = index.query(probe.text, own_passage=True)
+            rows = store.evidence_hits(query, limit=5, exclude_article_ids=[article.id]) if query else []
+        else:
+            terms = index.chosen(probe.text, own_passage=True)
+            rows = [
+                (h.passage_id, h.article_id, h.text, h.bm25) for h in postings._run(terms, {article.id}, 5)
+            ]
+        for _, other, text, _ in rows:
             if other < article.id and fuzz.ratio(
                 _features(probe.text).norm, _features(text).norm, score_cutoff=DUPLICATE_PASSAGE_RATIO
             ):

@@ -72,7 +72,11 @@ def _dump(db: Path) -> tuple[list[tuple[object, ...]], ...]:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("synthetic") / "articles"
-    synth.write(synth.corpus(ARTICLES), folder)
+    articles = synth.corpus(ARTICLES)
+    synth.write(articles, folder)
+    for original in articles[:2]:  # syndicated copies, under another headline
+        copy = original.text.split("\n", 1)[1]
+        (folder / f"zz-copy-of-{original.name}").write_text("Wire copy\n" + copy, encoding="utf-8")
     return folder
 
 
@@ -84,6 +88,8 @@ def test_a_batch_linked_by_two_processes_is_stored_exactly_as_by_one(corpus: Pat
     assert workers_cpu > 0.1, "two jobs rank in worker processes"
     one, two = _dump(tmp_path / "one.db"), _dump(tmp_path / "two.db")
     assert len(one[0]) > 1000
+    assert sum(duplicate is not None for _, _, duplicate in one[2]) == 2, "both copies were recognised"
+    assert any(row[6] for row in one[0]), "copies' candidates are flagged syndicated"
     assert one == two
 
 

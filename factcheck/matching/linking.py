@@ -209,14 +209,19 @@ def _mirror_within_batch(
         index.store, found, claims, written, passages, skip=set(), min_score=BATCH_MIRROR_MIN_SCORE
     )
     first = min(a.id for a in articles)  # a batch is linked in id order: smaller ids are linked
-    for claim in index.store.claims(ids=sorted(found)):
-        done = claim.id in written or (claim.article_id or 0) < first
-        if not done and claim.id in batch_claims:
-            del found[claim.id]  # a later part of the batch: it will rank against everything itself
+    current = index.store.claim_texts(found)
+    for claim_id in sorted(found):
+        if claim_id not in current:
+            del found[claim_id]  # superseded meanwhile
             continue
-        have = {k.passage_id for k in written.get(claim.id, ())}
-        found[claim.id] = [
-            h for h in found[claim.id] if h.passage_id not in have and h.article_id != claim.article_id
+        article_id = current[claim_id][0]
+        done = claim_id in written or (article_id or 0) < first
+        if not done and claim_id in batch_claims:
+            del found[claim_id]  # a later part of the batch: it will rank against everything itself
+            continue
+        have = {k.passage_id for k in written.get(claim_id, ())}
+        found[claim_id] = [
+            h for h in found[claim_id] if h.passage_id not in have and h.article_id != article_id
         ]
     _merge_hits(
         index, {cid: hs for cid, hs in found.items() if hs}, settings, deep=RERANK_DEEP, workers=workers

@@ -2,12 +2,13 @@
 
 Measures, in one run:
 * ingest + extract + link throughput (the real pipeline, ``ingest_paths`` + ``process_articles``) at
-  each corpus size, with the time spent in each matching step;
+  each corpus size, in one process (with the time spent in each step) and with the default worker
+  processes (one per CPU), so the two can be compared;
 * brute force (every sampled claim x every evidence passage, rapidfuzz token_set_ratio via
-  ``process.cdist``, one thread) against ``rank_many`` (bulk linking) and ``rank_candidates`` (one
-  claim at a time) on the same claims: the speed ratio, and how
-  much of brute force's top 5 we keep (literally, and counting only passages that report the claim's
-  event, the generator's ground truth);
+  ``process.cdist``, one thread) against ``linking.rank_rows`` (what bulk linking runs, one process)
+  and ``rank_candidates`` (one claim at a time) on the same claims: the speed ratio, and how much of
+  brute force's top 5 we keep (literally, and counting only passages that report the claim's event,
+  the generator's ground truth);
 * adding one article to the largest database with the real ``factcheck ingest NEW`` subprocess
   (wall time including interpreter start-up).
 
@@ -43,6 +44,8 @@ from rapidfuzz import fuzz, process, utils  # noqa: E402
 
 from factcheck import matching, pipeline  # noqa: E402
 from factcheck.ingest import ingest_paths  # noqa: E402
+from factcheck.matching import linking  # noqa: E402
+from factcheck.matching.index import _Index, _postings  # noqa: E402
 from factcheck.models import Claim  # noqa: E402
 from factcheck.settings import DEFAULT_SETTINGS  # noqa: E402
 from factcheck.storage import Store  # noqa: E402
@@ -128,17 +131,24 @@ def without_linking() -> Iterator[None]:
             setattr(pipeline, n, fn)
 
 
-def build(n: int, root: Path, *, link: bool = True) -> Built:
-    """Write ``n`` synthetic articles and ingest them through the real pipeline."""
+def build(n: int, root: Path, *, link: bool = True, jobs: int | None = None) -> Built:
+    """Write ``n`` synthetic articles and ingest them through the real pipeline, with ``jobs`` worker
+    processes (the default: one per CPU). The time of each step is taken with one job only (with more,
+    the steps run in the workers and overlap)."""
     articles = synth.corpus(n)
     folder = root / f"corpus-{n}"
-    synth.write(articles, folder)
-    db = root / f"bench-{n}{'' if link else '-unlinked'}.db"
+    if not folder.exists():
+        synth.write(articles, folder)
+    db = root / f"bench-{n}{'' if link else '-unlinked'}{'' if jobs is None else f'-j{jobs}'}.db"
     store = Store(db)
     timers = Timers()
+
+    def process(store: Store, batch: list[Any], settings: Any) -> Any:
+        return pipeline.process_articles(store, batch, settings, jobs=jobs)
+
     start = time.perf_counter()
-    with timed_pipeline(timers), nullcontext() if link else without_linking():
-        report = ingest_paths(store, [folder], after_batch=pipeline.process_articles, base=root)
+    with timed_pipeline(timers) if jobs == 1 else nullcontext(), nullcontext() if link else without_linking():
+        report = ingest_paths(store, [folder], after_batch=process, base=root)
     seconds = time.perf_counter() - start
     assert len(report.added) == n, report.summary()
     return Built(store, db, folder, articles, seconds, timers)
@@ -204,11 +214,16 @@ def brute_force(claims: list[Claim], ev: Evidence) -> tuple[float, list[list[int
 
 
 def ours(store: Store, claims: list[Claim]) -> tuple[float, list[list[int]]]:
-    """``rank_many`` on all the claims at once, as bulk linking ranks them (posting lists in memory)."""
+    """What bulk linking runs for each claim (``linking.rank_rows``: posting lists in memory, candidate
+    rows ready to store), in this one process."""
     start = time.perf_counter()
-    ranked = matching.rank_many(store, claims, settings=DEFAULT_SETTINGS)
+    rows = linking.rank_rows(_Index(store), claims, DEFAULT_SETTINGS, _postings(store))
     seconds = time.perf_counter() - start
-    return seconds, [[k.passage_id for k in ranked[c.id][:TOP]] for c in claims]
+    top: dict[int, list[int]] = {c.id: [] for c in claims}
+    for claim_id, passage_id, rank, *_ in rows:
+        if rank <= TOP:
+            top[claim_id].append(passage_id)
+    return seconds, [top[c.id] for c in claims]
 
 
 def ours_one_by_one(store: Store, claims: list[Claim]) -> tuple[float, list[list[int]]]:
@@ -366,15 +381,22 @@ def main() -> None:
         root = Path(tmp)
         print("labelled samples: " + ", ".join(f"{k}={v:.3g}" for k, v in labelled_recall(root).items()))
         rows = []
+        jobs = matching.default_jobs()
         for n in sizes:
+            alone = build(n, root, jobs=1)
+            alone.store.close()
             built = build(n, root)
             claims = len(built.store.claims())
             passages = built.store.passage_count()
-            steps = ", ".join(f"{k} {v:.1f}s" for k, v in built.timers.seconds.items())
+            steps = ", ".join(f"{k} {v:.1f}s" for k, v in alone.timers.seconds.items())
             rows.append((n, passages, claims, built.seconds, n / built.seconds))
             print(
-                f"ingest+extract+link {n} articles ({passages} passages, {claims} claims): "
-                f"{built.seconds:.1f}s = {n / built.seconds:.0f} articles/s [{steps}]"
+                f"ingest+extract+link {n} articles ({passages} passages, {claims} claims), one process: "
+                f"{alone.seconds:.1f}s = {n / alone.seconds:.1f} articles/s [{steps}]"
+            )
+            print(
+                f"ingest+extract+link {n} articles, {jobs} jobs (the default): {built.seconds:.1f}s = "
+                f"{n / built.seconds:.1f} articles/s ({alone.seconds / built.seconds:.2f}x one process)"
             )
             if n == args.compare_at:
                 result = compare(built, args.sample, args.seed)

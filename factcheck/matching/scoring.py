@@ -373,10 +373,18 @@ def _rows(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int, no
             s.hit.passage_id,
             rank,
             s.score,
-            to_json(s.components),
-            to_json([_pair_dict(p) for p in s.pairs]),
+            _components_json(s.components),
+            to_json([_pair_dict(p) for p in s.pairs]) if s.pairs else "[]",
             int(syndicated),
             now,
         )
         for rank, (s, syndicated) in enumerate(_kept(index, claim, scored, limit), start=1)
     ]
+
+
+def _components_json(components: dict[str, float]) -> str:
+    """``to_json`` of a candidate's components (finite floats under plain names) without the json
+    module's overhead, which was a sixth of ranking a claim in bulk; anything else goes through it."""
+    if all(type(v) is float and math.isfinite(v) for v in components.values()):
+        return "{" + ", ".join(f'"{k}": {v!r}' for k, v in sorted(components.items())) + "}"
+    return to_json(components)

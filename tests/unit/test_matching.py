@@ -635,3 +635,17 @@ def test_bulk_search_walks_past_the_best_when_they_are_all_excluded(
         assert [h.passage_id for h in hits] == expected
         tested += 1
     assert tested >= 10
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(scoring.WEIGHTS)),
+        st.floats(allow_nan=False, allow_infinity=False) | st.integers(-5, 5) | st.floats(),
+    )
+)
+def test_components_are_encoded_exactly_as_json_columns_are(components: dict[str, float]) -> None:
+    """Bulk linking writes a candidate's components without the json module; the text must be what
+    every other writer stores (equal values, equal text)."""
+    from factcheck.storage import to_json
+
+    assert scoring._components_json(components) == to_json(components)

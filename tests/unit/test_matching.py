@@ -58,6 +58,15 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.close()
 
 
+@pytest.fixture(scope="module", params=["one batch", "one article at a time"])
+def either_way(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The samples linked as `factcheck ingest articles/` links them, and as a rescan adds them one
+    by one: the flagged figures must be found both ways."""
+    store = _ingest(tmp_path_factory.mktemp("either"), batch=request.param == "one batch")
+    yield store
+    store.close()
+
+
 def _article(store: Store, name: str) -> Article:
     return next(a for a in store.articles() if Path(a.path).name == name)
 
@@ -237,33 +246,35 @@ def test_rank_candidates_honours_exclusions_and_the_stored_limit(samples: Store)
 # --- quantities on the candidates -------------------------------------------------------------------
 
 
-def test_the_payment_is_a_conflict(samples: Store) -> None:
-    upi = _claim(samples, UPI, "$3,530")
-    efe = _candidate(samples, upi, _passage(samples, EFE, "30,000 rubles"))
+def test_the_payment_is_a_conflict(either_way: Store) -> None:
+    upi = _claim(either_way, UPI, "$3,530")
+    efe = _candidate(either_way, upi, _passage(either_way, EFE, "30,000 rubles"))
     assert ("$3,530", "30,000 rubles (about $350)", "conflict") in _relations(efe)
     assert efe.rank == 1
     pair = efe.quantities[0]
     assert pair["claim_label"] == "$3,530" and "350" in pair["evidence_label"] and pair["reason"]
 
 
-def test_155_agrees_with_155(samples: Store) -> None:
-    afp = _claim(samples, AFP, "passport details of 155")
-    upi = _candidate(samples, afp, _passage(samples, UPI, "“There are 155 Chinese citizens"))
+def test_155_agrees_with_155(either_way: Store) -> None:
+    afp = _claim(either_way, AFP, "passport details of 155")
+    upi = _candidate(either_way, afp, _passage(either_way, UPI, "“There are 155 Chinese citizens"))
     assert ("155", "155", "agree") in _relations(upi)
 
 
-def test_11000_is_approximately_more_than_ten_thousand(samples: Store) -> None:
-    upi = _claim(samples, UPI, "some 11,000")
-    efe = _candidate(samples, upi, _passage(samples, EFE, "more than ten thousand"))
+def test_11000_is_approximately_more_than_ten_thousand(either_way: Store) -> None:
+    upi = _claim(either_way, UPI, "some 11,000")
+    efe = _candidate(either_way, upi, _passage(either_way, EFE, "more than ten thousand"))
     assert ("some 11,000", "more than ten thousand", "approx") in _relations(efe)
 
 
-def test_168_differs_from_155(samples: Store) -> None:
-    afp = _claim(samples, AFP, "listing 168 Chinese citizens")
-    upi = _candidate(samples, afp, _passage(samples, UPI, "“There are 155 Chinese citizens"))
+def test_168_differs_from_155(either_way: Store) -> None:
+    afp = _claim(either_way, AFP, "listing 168 Chinese citizens")
+    upi = _candidate(either_way, afp, _passage(either_way, UPI, "“There are 155 Chinese citizens"))
     assert ("168", "155", "conflict") in _relations(upi)
     back = _candidate(
-        samples, _claim(samples, UPI, "“There are 155 Chinese citizens"), _passage(samples, AFP, "168")
+        either_way,
+        _claim(either_way, UPI, "“There are 155 Chinese citizens"),
+        _passage(either_way, AFP, "168"),
     )
     assert ("155", "168", "conflict") in _relations(back)
 

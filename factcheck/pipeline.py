@@ -11,8 +11,10 @@ from factcheck.errors import InputError
 from factcheck.extraction import extract_claims, score_passage
 from factcheck.matching import (
     BatchWorkers,
+    Postings,
     Shared,
     batch_workers,
+    bulk_postings,
     cluster_claims,
     default_jobs,
     find_duplicates,
@@ -62,14 +64,11 @@ def process_articles(
     ``linked`` only when everything else is done, so an ingest killed half-way is finished by the next
     one (``ingest_paths`` resumes unfinished articles first) without losing or duplicating anything."""
     current = sorted((store.article(a.id) for a in articles), key=lambda a: a.id)
-    workers = batch_workers(
-        store,
-        settings,
-        store.evidence_passage_count([a.id for a in current]),
-        default_jobs() if jobs is None else jobs,
-    )
+    passages = store.evidence_passage_count([a.id for a in current])
+    workers = batch_workers(store, settings, passages, default_jobs() if jobs is None else jobs)
     try:
-        return _process(store, current, settings, progress, workers)
+        postings = workers.postings if workers is not None else bulk_postings(store, passages)
+        return _process(store, current, settings, progress, workers, postings)
     finally:
         if workers is not None:
             workers.close()
@@ -82,6 +81,7 @@ def _process(
     settings: Settings,
     progress: Callable[[int], None] | None,
     workers: BatchWorkers | None,
+    postings: Postings | None,
 ) -> ArticleOutcome:
     claims_of: dict[int, list[int]] = {}
     extracted = 0  # claims new to the database (a resumed article's were stored by the killed run)
@@ -102,7 +102,6 @@ def _process(
             if progress:
                 progress(1)
     batch_claims = {c for ids in claims_of.values() for c in ids}
-    postings = workers.postings if workers is not None else None
     for article in current:  # before any linking, so a copy's candidates are flagged whichever comes first
         find_duplicates(store, article, postings)
     if workers is not None:

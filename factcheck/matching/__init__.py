@@ -31,8 +31,10 @@ Modules: ``text`` (features of a text), ``index`` (frequencies, the FTS5 query, 
 """
 
 from factcheck.matching.clusters import also_reported_by, cluster_claims
+from factcheck.matching.index import _Postings as Postings
 from factcheck.matching.index import release_postings
 from factcheck.matching.linking import (
+    bulk_postings,
     link_claims,
     link_new_articles,
     rank_candidates,
@@ -46,8 +48,10 @@ from factcheck.matching.syndication import find_duplicates
 __all__ = [
     "WEIGHTS",
     "BatchWorkers",
+    "Postings",
     "Shared",
     "batch_workers",
+    "bulk_postings",
     "also_reported_by",
     "cluster_claims",
     "default_jobs",

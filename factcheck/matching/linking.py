@@ -118,12 +118,13 @@ def rank_many(store: Store, claims: Sequence[Claim], *, settings: Settings) -> d
     """``rank_candidates`` for many claims at once (when they are many, the FTS5 queries are answered
     from posting lists in memory; see ``BULK_MIN_CLAIMS``). Stores nothing."""
     index = _Index(store)
-    bulk = _bulk(store, len(claims))
+    bulk = bulk_postings(store, len(claims))
     return {c.id: _rank(index, c, settings, (), bulk) for c in claims}
 
 
-def _bulk(store: Store, claims: int) -> _Postings | None:
-    """The store's posting lists when ``claims`` claims are many enough to pay for reading them."""
+def bulk_postings(store: Store, claims: int) -> _Postings | None:
+    """The store's posting lists when ``claims`` claims (or lookups) are many enough to pay for
+    reading them (see ``BULK_MIN_CLAIMS``); else None (one FTS5 query each)."""
     if claims < max(BULK_MIN_CLAIMS, store.approx_passage_count() / BULK_PASSAGES_PER_CLAIM):
         return None
     return _postings(store)
@@ -163,7 +164,7 @@ def link_new_articles(
     _forget_terms(store, [p.text for ps in passages.values() for p in ps])
     index = _Index(store)
     own = {a.id: store.claims(article_id=a.id) for a in articles}
-    bulk = _bulk(store, sum(len(cs) for cs in own.values())) if workers is None else None
+    bulk = bulk_postings(store, sum(len(cs) for cs in own.values())) if workers is None else None
     written: dict[int, list[_Link]] = {}
     for article in articles:
         claims = own[article.id]

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from factcheck.errors import FactcheckError
 from factcheck.matching.clusters import same_claims
 from factcheck.matching.index import _Hit, _Index, _Postings, _postings, reset_frequencies
-from factcheck.matching.linking import _bulk, rank_rows, score_hits
+from factcheck.matching.linking import bulk_postings, rank_rows, score_hits
 from factcheck.models import Candidate, Claim
 from factcheck.settings import Settings
 from factcheck.storage import CandidateRow, Store
@@ -221,6 +221,6 @@ def batch_workers(store: Store, settings: Settings, passages: int, jobs: int) ->
     """``BatchWorkers`` for a batch of ``passages`` new passages when more than one job is asked for,
     forking is safe, and the batch is big enough for bulk ranking (its claims are a little fewer than
     its passages); else None (everything runs in this process)."""
-    if jobs < 2 or not can_fork() or _bulk(store, passages) is None:
+    if jobs < 2 or not can_fork() or bulk_postings(store, passages) is None:
         return None
     return BatchWorkers(store, settings, jobs)

@@ -660,3 +660,26 @@ def test_components_are_encoded_exactly_as_json_columns_are(components: dict[str
     from factcheck.storage import to_json
 
     assert scoring._components_json(components) == to_json(components)
+
+
+def test_copies_are_found_alike_in_posting_lists_and_through_fts5(tmp_path: Path) -> None:
+    """A large batch looks for syndicated copies in the posting lists already read for linking; the
+    copy and its original must be the ones the FTS5 queries find."""
+    from factcheck.matching import syndication
+    from factcheck.matching.index import _postings
+
+    store = _ingest(tmp_path)
+    upi = _article(store, UPI)
+    copy = tmp_path / "articles" / "zz-upi-copy.txt"
+    text = (SAMPLES / UPI).read_text(encoding="utf-8")
+    copy.write_text("Wire copy\n" + text.split("\n", 1)[1], encoding="utf-8")  # another headline
+    [new] = ingest_paths(store, [copy], base=tmp_path).added  # stored, not yet processed
+    by_fts = syndication.find_duplicates(store, new)
+    by_postings = syndication.find_duplicates(store, new, _postings(store))
+    assert by_fts == by_postings == upi.id
+    for other in store.articles():
+        if other.id != new.id:
+            assert syndication.find_duplicates(store, other, _postings(store)) == syndication.find_duplicates(
+                store, other
+            )
+    store.close()

@@ -1,8 +1,9 @@
-"""Bulk linking on every core: the claims of a batch are ranked in worker processes forked from the
-ingesting one, so they inherit the corpus already read into memory (posting lists, passage texts,
-document frequencies) instead of reading it again. Ranking a claim only reads the corpus, which does
-not change while a batch is linked, so the candidates are the same whichever process ranks them and
-however many there are; the parent stores them, in order, while the workers rank ahead.
+"""Bulk linking on every core. Worker processes are forked from the ingesting one once a batch's
+passages are stored and the corpus is read (posting lists, passage texts, every document frequency), so
+they inherit it instead of reading it again. They extract the batch's claims, rank them, score the
+mirrored hits and compare the claim pairs clustering asks about; the ingesting process does every
+write, in order. All of that only reads a corpus that does not change while the batch is linked, so the
+database comes out the same whichever process did the work and however many there are.
 
 Used only where forking is safe and pays: the platform can fork, this process runs no other thread
 (the review screen's rescan does, and links in-process), and the batch is big enough for posting
@@ -41,7 +42,8 @@ batch of ranking."""
 
 
 MAX_JOBS = 8
-"""Worker processes at most, whatever the machine: ranking a batch is memory-bound beyond a few."""
+"""Worker processes at most, whatever the machine, so a large server does not fork dozens of copies
+of the ingest, each warming its own caches (measured here on 2 CPUs only; ``--jobs`` overrides it)."""
 
 
 def usable_cpus() -> int:

@@ -124,8 +124,12 @@ class _Scored:
 
 def _blend(components: dict[str, float]) -> float:
     """The weighted mean (0-1) of the components that apply."""
-    total = sum(WEIGHTS[k] for k in components)
-    return sum(WEIGHTS[k] * v for k, v in components.items()) / total if total else 0.0
+    total = weighted = 0.0
+    for key, value in components.items():  # one pass, summed in the same order as before
+        weight = WEIGHTS[key]
+        total += weight
+        weighted += weight * value
+    return weighted / total if total else 0.0
 
 
 def _calibrated(blend: float) -> float:
@@ -201,10 +205,11 @@ def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[Qu
     claim_qs = _quantities(claim_text)
     if not claim_qs:
         return None, ()
+    passage_qs = _quantities(passage_text)
+    if not passage_qs:
+        return (None if NUMBERS_NEUTRAL else 0.0), ()
     pairs = tuple(
-        p
-        for p in pair_quantities(list(claim_qs), list(_quantities(passage_text)))
-        if p.relation in RELATION_CREDIT
+        p for p in pair_quantities(list(claim_qs), list(passage_qs)) if p.relation in RELATION_CREDIT
     )
     best: dict[tuple[int, int], float] = {}
     for p in pairs:

@@ -116,7 +116,8 @@ def cli(ctx: click.Context, db: str) -> None:
     review them in the terminal and export reports.
 
     With no command: ingest new or changed files in ./articles into the database and open the review
-    screen (or print the status when not run in a terminal).
+    screen (or print the status when not run in a terminal). A large ingest uses every CPU unless
+    FACTCHECK_JOBS says how many processes.
     """
     ctx.obj = Context(db, DEFAULT_SETTINGS)
     if ctx.invoked_subcommand is None:
@@ -129,8 +130,9 @@ def _default(app: Context) -> None:
         raise InputError(
             f"no ./{DEFAULT_ARTICLES} folder here: run `factcheck ingest PATH` or cd to a desk folder"
         )
+    jobs = _jobs_from_environment()
     with app.store() as store:
-        report = run_ingest(store, [folder], app.settings, quiet_unchanged=True)
+        report = run_ingest(store, [folder], app.settings, quiet_unchanged=True, jobs=jobs)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         if not interactive:
             print_status(store)
@@ -138,6 +140,16 @@ def _default(app: Context) -> None:
         run_review(app, default_reviewer())
     if not report.ok:
         sys.exit(EXIT_SKIPPED)
+
+
+def _jobs_from_environment() -> int | None:
+    """``FACTCHECK_JOBS`` for the ingest that start-up runs (``ingest --jobs`` reads it too)."""
+    value = os.environ.get("FACTCHECK_JOBS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise InputError(f"FACTCHECK_JOBS must be a whole number of processes, 1 or more (it is {value!r})")
+    return int(value)
 
 
 # --- ingest ---------------------------------------------------------------------------------------
@@ -188,7 +200,9 @@ def run_ingest(
     "-j",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Processes that link a large batch (default: one per CPU, at most 8). The result is the same.",
+    envvar="FACTCHECK_JOBS",
+    help="Processes that link a large batch (default: one per CPU, at most 8; env FACTCHECK_JOBS). "
+    "The result is the same.",
 )
 @click.pass_obj
 def ingest(app: Context, paths: tuple[Path, ...], as_json: bool, jobs: int | None) -> None:

@@ -181,3 +181,32 @@ def test_ctrl_c_while_workers_rank_stops_them_all_and_the_next_ingest_finishes(t
     finally:
         conn.close()
     assert unlinked < total * 0.05
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux")
+def test_factcheck_jobs_in_the_environment_keeps_a_batch_in_one_process(corpus: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "q.db"), "FACTCHECK_JOBS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD_CPU, "ingest", str(corpus)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert float(out.stderr.strip().splitlines()[-1]) == 0.0
+
+
+def test_a_bad_factcheck_jobs_is_one_line_before_anything_is_read(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text("Officials said 155 people were hurt.\n", encoding="utf-8")
+    env = {**os.environ, "FACTCHECK_JOBS": "many"}
+    env.pop("FACTCHECK_DB", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "factcheck"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip() == (
+        "factcheck: error: FACTCHECK_JOBS must be a whole number of processes, 1 or more (it is 'many')"
+    )
+    assert not (tmp_path / "queue.db").exists()

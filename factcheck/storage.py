@@ -440,12 +440,8 @@ class Store:
 
     def evidence_passage_count(self, article_ids: Sequence[int]) -> int:
         """Non-boilerplate passages of these articles."""
-        total = 0
-        for chunk in _chunks(list(article_ids), 500):
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT count(*) FROM passages WHERE boilerplate = 0 AND article_id IN ({marks})"
-            total += int(self.db.execute(sql, chunk).fetchone()[0])
-        return total
+        sql = "SELECT count(*) FROM passages WHERE boilerplate = 0 AND article_id IN ({marks})"
+        return sum(int(n) for (n,) in self._rows_in(sql, article_ids))
 
     def passage_count(self) -> int:
         """Passages that can serve as evidence."""
@@ -551,27 +547,16 @@ class Store:
 
     def claim_texts(self, ids: Iterable[int]) -> dict[int, tuple[int | None, str]]:
         """(article id, text) of these claims that are current, without building models."""
-        out: dict[int, tuple[int | None, str]] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                "SELECT c.id, c.article_id, c.text FROM claims c JOIN claim_state s ON s.claim_id = c.id "
-                f"WHERE s.superseded = 0 AND c.id IN ({marks})",
-                chunk,
-            ).fetchall()
-            out.update({int(i): (a, str(t)) for i, a, t in rows})
-        return out
+        sql = (
+            "SELECT c.id, c.article_id, c.text FROM claims c JOIN claim_state s ON s.claim_id = c.id "
+            "WHERE s.superseded = 0 AND c.id IN ({marks})"
+        )
+        return {int(i): (a, str(t)) for i, a, t in self._rows_in(sql, ids)}
 
     def cluster_ids(self, ids: Iterable[int]) -> dict[int, int | None]:
         """The cluster of each of these claims (None when in none)."""
-        out: dict[int, int | None] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT id, cluster_id FROM claims WHERE id IN ({marks})", chunk
-            ).fetchall()
-            out.update({int(i): (int(k) if k is not None else None) for i, k in rows})
-        return out
+        rows = self._rows_in("SELECT id, cluster_id FROM claims WHERE id IN ({marks})", ids)
+        return {int(i): (int(k) if k is not None else None) for i, k in rows}
 
     def set_cluster(self, claim_ids: Sequence[int], cluster_id: int) -> None:
         """Put claims in one cross-source cluster (the same claim reported by several outlets)."""
@@ -801,6 +786,12 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def _rows_in(self, sql: str, ids: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` for distinct ``ids``, whose ``{marks}`` is the placeholder list of an IN
+        clause: run 500 ids at a time, below SQLite's limit on variables (a chunk's rows are in order)."""
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            yield from self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self._all(sql, params)
         return rows[0] if rows else None
@@ -917,16 +908,13 @@ class Store:
 
     def claims_stated_in(self, passage_ids: Iterable[int]) -> dict[int, list[int]]:
         """Current claims whose text starts in each of these passages (passage id -> claim ids)."""
+        sql = (
+            "SELECT c.passage_id, c.id FROM claims c JOIN claim_state s ON s.claim_id = c.id "
+            "WHERE s.superseded = 0 AND c.passage_id IN ({marks}) ORDER BY c.id"
+        )
         out: dict[int, list[int]] = {}
-        for chunk in _chunks(list(dict.fromkeys(passage_ids)), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                "SELECT c.passage_id, c.id FROM claims c JOIN claim_state s ON s.claim_id = c.id "
-                f"WHERE s.superseded = 0 AND c.passage_id IN ({marks}) ORDER BY c.id",
-                chunk,
-            ).fetchall()
-            for passage_id, claim_id in rows:
-                out.setdefault(int(passage_id), []).append(int(claim_id))
+        for passage_id, claim_id in self._rows_in(sql, passage_ids):
+            out.setdefault(int(passage_id), []).append(int(claim_id))
         return out
 
     def candidate_floors(self, claim_ids: Sequence[int], keep: int) -> dict[int, float]:

@@ -36,21 +36,27 @@ CHILD_CPU = (
 )
 
 
-def _ingest(folder: Path, db: Path, jobs: int) -> tuple[str, float]:
-    """Run `factcheck ingest --jobs N` in a fresh process; its stderr and its children's CPU seconds."""
-    env = {**os.environ, "FACTCHECK_DB": str(db)}
+def _ingest_measured(db: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, str, float]:
+    """`factcheck ingest ARGS` in a fresh process that exits 0: its stdout, its stderr, and the CPU
+    seconds its child processes (the workers) used."""
     out = subprocess.run(
-        [sys.executable, "-c", CHILD_CPU, "ingest", "--jobs", str(jobs), "--json", str(folder)],
+        [sys.executable, "-c", CHILD_CPU, "ingest", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, "FACTCHECK_DB": str(db), **(env or {})},
         timeout=300,
     )
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
-    assert json.loads(out.stdout)["claims"] > 200
     *_, cpu = out.stderr.strip().splitlines()
-    return out.stderr, float(cpu)
+    return out.stdout, out.stderr, float(cpu)
+
+
+def _ingest(folder: Path, db: Path, jobs: int) -> tuple[str, float]:
+    """Run `factcheck ingest --jobs N --json` on the batch; its stderr and its children's CPU seconds."""
+    stdout, stderr, cpu = _ingest_measured(db, "--jobs", str(jobs), "--json", str(folder))
+    assert json.loads(stdout)["claims"] > 200
+    return stderr, cpu
 
 
 def _dump(db: Path) -> tuple[list[tuple[object, ...]], ...]:
@@ -97,16 +103,8 @@ def test_a_batch_linked_by_two_processes_is_stored_exactly_as_by_one(corpus: Pat
 def test_a_batch_below_the_bulk_size_is_linked_in_process(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     synth.write(synth.corpus(ARTICLES)[:3], folder)  # ~75 passages: not worth forking for
-    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "q.db")}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD_CPU, "ingest", "--jobs", "2", str(folder)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    assert float(out.stderr.strip().splitlines()[-1]) == 0.0
+    *_, workers_cpu = _ingest_measured(tmp_path / "q.db", "--jobs", "2", str(folder))
+    assert workers_cpu == 0.0
 
 
 def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
@@ -185,16 +183,8 @@ def test_ctrl_c_while_workers_rank_stops_them_all_and_the_next_ingest_finishes(t
 
 @pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux")
 def test_factcheck_jobs_in_the_environment_keeps_a_batch_in_one_process(corpus: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "q.db"), "FACTCHECK_JOBS": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD_CPU, "ingest", str(corpus)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr
-    assert float(out.stderr.strip().splitlines()[-1]) == 0.0
+    *_, workers_cpu = _ingest_measured(tmp_path / "q.db", str(corpus), env={"FACTCHECK_JOBS": "1"})
+    assert workers_cpu == 0.0
 
 
 def test_a_bad_factcheck_jobs_is_one_line_before_anything_is_read(tmp_path: Path) -> None:

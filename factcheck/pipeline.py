@@ -57,8 +57,9 @@ def process_articles(
     A batch (a folder of new articles) is linked as a whole: every new claim is ranked once against
     the complete corpus, and only claims from before the batch are matched against its passages, so a
     first ingest of many articles does not pay for linking each one both ways. ``progress`` is told
-    how many articles each step finished (extraction, then linking). A large batch's claims are
-    ranked in ``jobs`` worker processes (default: one per CPU); the result does not depend on it.
+    how many articles each step finished (extraction, then linking). A large batch is extracted,
+    ranked and clustered with ``jobs`` worker processes (default: one per CPU; see
+    ``factcheck.matching.parallel``); the result does not depend on it.
 
     Resumable: an article's claims are written in one transaction with its stage, and the stage becomes
     ``linked`` only when everything else is done, so an ingest killed half-way is finished by the next

@@ -920,15 +920,8 @@ class Store:
     def candidate_floors(self, claim_ids: Sequence[int], keep: int) -> dict[int, float]:
         """For each claim, the score a new candidate must beat to enter its best ``keep`` (0 while its
         list is shorter)."""
-        out: dict[int, float] = {}
-        for chunk in _chunks(list(claim_ids), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT claim_id, count(*), min(score) FROM candidates WHERE claim_id IN ({marks}) GROUP BY claim_id",
-                chunk,
-            ).fetchall()
-            out.update({int(cid): float(low) if n >= keep else 0.0 for cid, n, low in rows})
-        return out
+        sql = "SELECT claim_id, count(*), min(score) FROM candidates WHERE claim_id IN ({marks}) GROUP BY claim_id"
+        return {int(cid): float(low) if n >= keep else 0.0 for cid, n, low in self._rows_in(sql, claim_ids)}
 
     def merge_candidates(
         self, by_claim: Mapping[int, Sequence[Candidate]], *, keep: int, rerank: Iterable[int] = ()
@@ -973,14 +966,9 @@ class Store:
     def candidate_scores(self, claim_ids: Sequence[int]) -> dict[int, list[tuple[int, float]]]:
         """(passage id, score) of each claim's candidates, best first, without building models."""
         out: dict[int, list[tuple[int, float]]] = {i: [] for i in claim_ids}
-        for chunk in _chunks(list(claim_ids), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT claim_id, passage_id, score FROM candidates WHERE claim_id IN ({marks}) ORDER BY claim_id, rank",
-                chunk,
-            ).fetchall()
-            for claim_id, passage_id, score in rows:
-                out[int(claim_id)].append((int(passage_id), float(score)))
+        sql = "SELECT claim_id, passage_id, score FROM candidates WHERE claim_id IN ({marks}) ORDER BY claim_id, rank"
+        for claim_id, passage_id, score in self._rows_in(sql, claim_ids):
+            out[int(claim_id)].append((int(passage_id), float(score)))
         return out
 
     def cluster_member_ids(self, cluster_id: int) -> list[int]:

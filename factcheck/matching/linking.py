@@ -169,8 +169,8 @@ def link_new_articles(
     for article in articles:
         claims = own[article.id]
         rows = rank_rows(index, claims, settings, bulk) if workers is None else workers.rank(claims)
-        store.set_candidate_rows([c.id for c in own[article.id]], rows)  # a long batch commits as it goes
-        written.update({c.id: [] for c in own[article.id]})
+        store.set_candidate_rows([c.id for c in claims], rows)  # a long batch commits as it goes
+        written.update({c.id: [] for c in claims})
         for row in rows:
             written[row[0]].append(_Link(row[1], row[3]))
     new_claims = set(written) | set(batch_claims)

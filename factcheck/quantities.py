@@ -1523,7 +1523,7 @@ def pair_quantities(claim: list[Quantity], evidence: list[Quantity]) -> list[Qua
     noun). Agreements beat approximations beat conflicts; then a matching counted noun; then closeness.
     A conflict pairs only for counts of a named noun on both sides, money, percentages and durations.
     """
-    scored: list[tuple[tuple[int, int, float, int, int], QuantityPair]] = []
+    scored: list[tuple[int, int, float, int, int, Comparison]] = []
     for i, c in enumerate(claim):
         for j, e in enumerate(evidence):
             if c.kind != e.kind:
@@ -1532,17 +1532,19 @@ def pair_quantities(claim: list[Quantity], evidence: list[Quantity]) -> list[Qua
             if not _plausible(c, e, result.relation):
                 continue
             noun = _noun_match(c.unit, e.unit) if c.kind == "count" else 0
-            key = (_RANK[result.relation], -noun, _closeness(c, e), i, j)
-            scored.append(
-                (key, QuantityPair(claim=c, evidence=e, relation=result.relation, reason=result.reason))
-            )
-    scored.sort(key=lambda item: item[0])
+            scored.append((_RANK[result.relation], -noun, _closeness(c, e), i, j, result))
+    if len(scored) > 1:
+        scored.sort(key=lambda item: item[:5])  # (i, j) are unique, so the comparison never ties
     used_claim: set[int] = set()
     used_evidence: set[int] = set()
     pairs: list[QuantityPair] = []
-    for (_, _, _, i, j), pair in scored:
+    for *_, i, j, result in scored:
         if i not in used_claim and j not in used_evidence:
             used_claim.add(i)
             used_evidence.add(j)
-            pairs.append(pair)
+            pairs.append(  # validated mentions and a validated comparison: nothing to check again
+                QuantityPair.model_construct(
+                    claim=claim[i], evidence=evidence[j], relation=result.relation, reason=result.reason
+                )
+            )
     return pairs

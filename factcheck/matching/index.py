@@ -8,7 +8,7 @@ import math
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from factcheck.matching.text import _features, _proxy_stems, _quote, _stems
 from factcheck.storage import Store
@@ -50,9 +50,9 @@ if TYPE_CHECKING:
 _Row = TypeVar("_Row")
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    """A passage that may be evidence: id, article, text, and its bm25 when FTS found it."""
+class _Hit(NamedTuple):
+    """A passage that may be evidence: id, article, text, and its bm25 when FTS found it (a named
+    tuple: tens of them are made for every claim ranked)."""
 
     passage_id: int
     article_id: int
@@ -299,6 +299,7 @@ class _Postings:
         total = numpy.bincount(slot, weights=numpy.concatenate([self.weights[s][1] for s in wanted]))
         hits: list[_Hit] = []
         limit = limit or FTS_LIMIT
+        passages, superseded = self.passages, self.superseded
         head = _best(total, 2 * limit)  # nearly always holds enough that may be shown
         for attempt in range(2):
             if attempt:  # the best were mostly left out: the rest, in order
@@ -309,8 +310,8 @@ class _Postings:
                 part = head
             order = part[numpy.lexsort((found[part], -total[part]))]
             for pid, score in zip(found[order].tolist(), total[order].tolist(), strict=True):
-                passage = self.passages.get(pid)
-                if passage is None or passage[0] in exclude or passage[0] in self.superseded:
+                passage = passages.get(pid)
+                if passage is None or passage[0] in exclude or passage[0] in superseded:
                     continue  # boilerplate, another version, or an excluded article
                 hits.append(_Hit(pid, passage[0], passage[1], -score))
                 if len(hits) == limit:

@@ -7,11 +7,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from factcheck.matching.index import _Hit, _Index
-from factcheck.matching.text import _Features, _features, _numerals, _quantities, _stems, _Terms, _terms
+from factcheck.matching.text import (
+    _TERMS,
+    _Features,
+    _features,
+    _numerals,
+    _quantities,
+    _quantity_kinds,
+    _stems,
+    _Terms,
+    _terms,
+)
 from factcheck.models import Candidate, Claim
 from factcheck.quantities import Quantity, QuantityPair, pair_quantities
 from factcheck.storage import CandidateRow, to_json
@@ -112,8 +124,7 @@ SMALL_COUNT_WEIGHT = 0.3
 little on its own, while a claim that only counts to two still gets some credit for the match."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
+class _Scored(NamedTuple):
     """A passage scored against a claim, before it becomes a Candidate."""
 
     hit: _Hit
@@ -175,10 +186,11 @@ def _has_name(name: str, passage: _Features) -> bool:
     """The passage names this (exactly, or spelled slightly differently: Zelensky / Zelenskyy)."""
     if name in passage.names:
         return True
-    others = list(passage.names)
     return (
-        bool(others)
-        and process.extractOne(name, others, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF)
+        bool(passage.names)
+        and process.extractOne(
+            name, passage.name_list, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF
+        )
         is not None
     )
 
@@ -189,8 +201,13 @@ def _names(claim: _Features, passage: _Features, weights: dict[str, float] | Non
     if not claim.names:
         return None
     weight = weights or {}
-    total = sum(weight.get(n, 1.0) for n in claim.names)
-    return sum(weight.get(n, 1.0) for n in claim.names if _has_name(n, passage)) / total
+    total = found = 0.0
+    for name in claim.names:  # summed in the set's order, as sum() over it did
+        w = weight.get(name, 1.0)
+        total += w
+        if _has_name(name, passage):
+            found += w
+    return found / total
 
 
 def _name_weights(index: _Index, names: frozenset[str]) -> dict[str, float]:
@@ -200,13 +217,16 @@ def _name_weights(index: _Index, names: frozenset[str]) -> dict[str, float]:
     return {n: idf[stems[n][0]] for n in names if stems[n]}
 
 
-def _numbers(claim_text: str, passage_text: str) -> tuple[float | None, tuple[QuantityPair, ...]]:
-    """How well the passage speaks to the claim's quantities, and the quantity pairs that say so."""
-    claim_qs = _quantities(claim_text)
+def _numbers(
+    claim_text: str, passage_text: str, claim_qs: Sequence[Quantity] | None = None
+) -> tuple[float | None, tuple[QuantityPair, ...]]:
+    """How well the passage speaks to the claim's quantities (``claim_qs``: its ``_quantities``, when
+    already at hand), and the quantity pairs that say so."""
+    claim_qs = _quantities(claim_text) if claim_qs is None else claim_qs
     if not claim_qs:
         return None, ()
     passage_qs = _quantities(passage_text)
-    if not passage_qs:
+    if not passage_qs or _quantity_kinds(claim_text).isdisjoint(_quantity_kinds(passage_text)):
         return (None if NUMBERS_NEUTRAL else 0.0), ()
     pairs = tuple(
         p for p in pair_quantities(list(claim_qs), list(passage_qs)) if p.relation in RELATION_CREDIT
@@ -258,52 +278,61 @@ class _ClaimView:
     norm: float  # idf-weighted length of the claim's term vector
     pair_total: float  # idf weight of all its adjacent term pairs
     name_weights: dict[str, float]
+    quantities: tuple[Quantity, ...]
+    squares: dict[str, float]  # each term's idf squared (its share of a dot product)
+    pair_weights: dict[tuple[str, str], float]  # each adjacent term pair's idf weight
 
 
 def _claim_view(index: _Index, text: str) -> _ClaimView:
     """Prepare a claim for scoring against many passages."""
     features, terms = _features(text), _terms(index.store, text)
     w = index.weights(terms.stems)
+    squares = {t: w[t] ** 2 for t in terms.stems}
+    pair_weights = {(a, b): w[a] + w[b] for a, b in terms.pairs}
     return _ClaimView(
         text,
         features,
         terms,
-        math.sqrt(sum(w[t] ** 2 for t in terms.stems)),
-        sum(w[a] + w[b] for a, b in terms.pairs),
+        math.sqrt(sum(squares.values())),
+        sum(pair_weights.values()),
         _name_weights(index, features.names),
+        _quantities(text),
+        squares,
+        pair_weights,
     )
 
 
-def _overlap(
-    w: dict[str, float], claim: _ClaimView, passage: _Terms, passage_norm: float
-) -> tuple[float, float | None]:
+def _overlap(claim: _ClaimView, passage: _Terms, passage_norm: float) -> tuple[float, float | None]:
     """Cosine of the idf-weighted term sets ("terms"), and the idf-weighted share of the claim's
     adjacent term pairs that the passage also has ("phrases"; None for a claim of one word).
     ``passage_norm``: the length of the passage's idf-weighted term vector."""
-    dot = sum(w[t] ** 2 for t in claim.terms.stems & passage.stems)
+    squares = claim.squares
+    dot = sum(squares[t] for t in claim.terms.stems & passage.stems)
     terms = dot / (claim.norm * passage_norm) if claim.norm and passage_norm else 0.0
     if not claim.pair_total:
         return terms, None
-    return terms, sum(w[a] + w[b] for a, b in claim.terms.pairs & passage.pairs) / claim.pair_total
+    weights = claim.pair_weights
+    return terms, sum(weights[p] for p in claim.terms.pairs & passage.pairs) / claim.pair_total
 
 
 def _deep(
-    w: dict[str, float],
     claim: _ClaimView,
     hit: _Hit,
     passage_terms: _Terms,
     passage_norm: float,
     cheap: tuple[float, float, float],
 ) -> _Scored:
-    """All components of one claim-passage pair, from its cheap ones (``w``: idf of every term)."""
-    components = dict(zip(CHEAP, cheap, strict=True))
-    numbers, pairs = _numbers(claim.text, hit.text)
+    """All components of one claim-passage pair, from its cheap ones."""
+    numbers, pairs = _numbers(claim.text, hit.text, claim.quantities)
     names = _names(claim.features, _features(hit.text), claim.name_weights)
-    terms, phrases = _overlap(w, claim, passage_terms, passage_norm)
-    components["terms"] = terms
-    for key, value in (("numbers", numbers), ("names", names), ("phrases", phrases)):
-        if value is not None:
-            components[key] = value
+    terms, phrases = _overlap(claim, passage_terms, passage_norm)
+    components = {"token_set": cheap[0], "ratio": cheap[1], "length": cheap[2], "terms": terms}  # CHEAP first
+    if numbers is not None:
+        components["numbers"] = numbers
+    if names is not None:
+        components["names"] = names
+    if phrases is not None:
+        components["phrases"] = phrases
     rounded = {k: round(v, 3) for k, v in components.items()}
     return _Scored(hit, round(_calibrated(_blend(components)), 1), rounded, pairs)
 
@@ -318,19 +347,21 @@ def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | 
     picked = set(order if deep is None else order[:deep]) | set(range(min(BM25_KEEP, len(hits))))
     figures = _figures(claim.text)
     numbered = (
-        [i for i in order if i not in picked and _may_quantify(figures, hits[i].text)] if figures else []
+        islice((i for i in order if i not in picked and _may_quantify(figures, hits[i].text)), NUMBERS_KEEP)
+        if figures
+        else ()
     )
-    chosen = sorted(picked | set(numbered[:NUMBERS_KEEP]))
-    _stems(index.store, (word for i in chosen for word in _features(hits[i].text).sequence))  # one batch
+    chosen = sorted(picked.union(numbered))
+    if any(hits[i].text not in _TERMS for i in chosen):  # the stems of new words in one batch
+        _stems(index.store, (word for i in chosen for word in _features(hits[i].text).sequence))
     passage_terms = {i: _terms(index.store, hits[i].text) for i in chosen}
-    w = index.weights(
-        {t for terms in passage_terms.values() for t in terms.stems} | claim.terms.stems
-    )  # one batch of document frequencies for all of them
     norms = index.norms
-    for i in chosen:
-        if hits[i].text not in norms:
+    new = [i for i in chosen if hits[i].text not in norms]
+    if new:  # one batch of document frequencies for all of them
+        w = index.weights({t for i in new for t in passage_terms[i].stems})
+        for i in new:
             norms[hits[i].text] = math.sqrt(sum(w[t] ** 2 for t in passage_terms[i].stems))
-    scored = [_deep(w, claim, hits[i], passage_terms[i], norms[hits[i].text], cheap[i]) for i in chosen]
+    scored = [_deep(claim, hits[i], passage_terms[i], norms[hits[i].text], cheap[i]) for i in chosen]
     scored.sort(key=lambda s: (-s.score, s.hit.passage_id))
     return scored
 

@@ -100,6 +100,7 @@ class _Features:
     words: tuple[str, ...]  # distinct lower-case words as written (FTS queries and frequencies)
     sequence: tuple[str, ...]  # canonical content words in order, split as FTS5 splits them
     names: frozenset[str]  # capitalised words that are not stopwords, canonical
+    name_list: tuple[str, ...]  # the same names as a sequence (rapidfuzz's choices)
 
 
 @lru_cache(maxsize=200_000)
@@ -117,13 +118,19 @@ def _features(text: str) -> _Features:
         for w, low in zip(raw, lowered, strict=True)
         if w[0].isupper() and len(w) > 1 and low not in _NOT_NAMES
     )
-    return _Features(" ".join(sequence), len(sequence), words, sequence, names)
+    return _Features(" ".join(sequence), len(sequence), words, sequence, names, tuple(names))
 
 
 @lru_cache(maxsize=200_000)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     """The quantities of a text that say how much (not when), cached by text."""
     return tuple(q for q in find_quantities(text) if q.kind in MEASURE_KINDS)
+
+
+@lru_cache(maxsize=200_000)
+def _quantity_kinds(text: str) -> frozenset[str]:
+    """The kinds of the text's ``_quantities`` (only quantities of one kind are ever compared)."""
+    return frozenset(q.kind for q in _quantities(text))
 
 
 _STEMS: dict[str, tuple[str, ...]] = {}

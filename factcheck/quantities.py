@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -88,10 +88,9 @@ class Comparison(BaseModel):
     reason: str
 
 
-class QuantityPair(BaseModel):
-    """A claim quantity and the evidence quantity that plausibly counts the same thing."""
-
-    model_config = ConfigDict(frozen=True)
+class QuantityPair(NamedTuple):
+    """A claim quantity and the evidence quantity that plausibly counts the same thing (a named tuple
+    of validated parts: evidence linking makes hundreds of thousands of them)."""
 
     claim: Quantity
     evidence: Quantity
@@ -1542,9 +1541,5 @@ def pair_quantities(claim: list[Quantity], evidence: list[Quantity]) -> list[Qua
         if i not in used_claim and j not in used_evidence:
             used_claim.add(i)
             used_evidence.add(j)
-            pairs.append(  # validated mentions and a validated comparison: nothing to check again
-                QuantityPair.model_construct(
-                    claim=claim[i], evidence=evidence[j], relation=result.relation, reason=result.reason
-                )
-            )
+            pairs.append(QuantityPair(claim[i], evidence[j], result.relation, result.reason))
     return pairs

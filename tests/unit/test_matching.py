@@ -662,6 +662,22 @@ def test_components_are_encoded_exactly_as_json_columns_are(components: dict[str
     assert scoring._components_json(components) == to_json(components)
 
 
+def test_component_texts_are_reused_only_for_the_same_value_and_type() -> None:
+    """Each value's text is made once and reused; values that compare equal but are written
+    differently (0.0 / -0.0, 1 / 1.0) must still be written as JSON would."""
+    from factcheck.storage import to_json
+
+    for components in (
+        {"terms": 0.0},
+        {"terms": -0.0},
+        {"terms": 1.0},
+        {"terms": 1},
+        {"terms": 0.25, "x": 1.0},
+    ):
+        for _ in range(2):
+            assert scoring._components_json(components) == to_json(components)  # type: ignore[arg-type]
+
+
 def test_copies_are_found_alike_in_posting_lists_and_through_fts5(tmp_path: Path) -> None:
     """A large batch looks for syndicated copies in the posting lists already read for linking; the
     copy and its original must be the ones the FTS5 queries find."""

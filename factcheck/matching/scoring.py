@@ -326,15 +326,24 @@ def _deep(
     numbers, pairs = _numbers(claim.text, hit.text, claim.quantities)
     names = _names(claim.features, _features(hit.text), claim.name_weights)
     terms, phrases = _overlap(claim, passage_terms, passage_norm)
-    components = {"token_set": cheap[0], "ratio": cheap[1], "length": cheap[2], "terms": terms}  # CHEAP first
-    if numbers is not None:
-        components["numbers"] = numbers
-    if names is not None:
-        components["names"] = names
-    if phrases is not None:
-        components["phrases"] = phrases
-    rounded = {k: round(v, 3) for k, v in components.items()}
-    return _Scored(hit, round(_calibrated(_blend(components)), 1), rounded, pairs)
+    components = (
+        ("token_set", cheap[0]),  # CHEAP first, then the others: the blend is summed in this order
+        ("ratio", cheap[1]),
+        ("length", cheap[2]),
+        ("terms", terms),
+        ("numbers", numbers),
+        ("names", names),
+        ("phrases", phrases),
+    )
+    rounded: dict[str, float] = {}
+    total = weighted = 0.0
+    for key, value in components:  # _blend, and the rounded components, in one pass
+        if value is not None:
+            weight = WEIGHTS[key]
+            total += weight
+            weighted += weight * value
+            rounded[key] = round(value, 3)
+    return _Scored(hit, round(_calibrated(weighted / total if total else 0.0), 1), rounded, pairs)
 
 
 def _score(index: _Index, claim_text: str, hits: Sequence[_Hit], *, deep: int | None = None) -> list[_Scored]:

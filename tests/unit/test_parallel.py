@@ -200,3 +200,47 @@ def test_a_bad_factcheck_jobs_is_one_line_before_anything_is_read(tmp_path: Path
         "factcheck: error: FACTCHECK_JOBS must be a whole number of processes, 1 or more (it is 'many')"
     )
     assert not (tmp_path / "queue.db").exists()
+
+
+def test_a_large_batch_tunes_the_garbage_collector_and_restores_it(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a large batch is linked the corpus is frozen out of the collector's full passes (which
+    run less often); afterwards the collector is exactly as it was, even when the batch fails."""
+    import gc
+
+    from factcheck import pipeline
+    from factcheck.ingest import ingest_paths
+    from factcheck.storage import Store
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    seen: list[tuple[tuple[int, int, int], int]] = []
+    real = pipeline._process
+
+    def observed(*args: object, **kwargs: object) -> object:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_process", observed)
+    with Store(tmp_path / "q.db") as store:
+        report = ingest_paths(
+            store,
+            [corpus],
+            after_batch=lambda s, batch, settings: pipeline.process_articles(s, batch, settings, jobs=1),
+        )
+        assert len(report.added) == ARTICLES + 2  # and the two copies
+        assert store.db.execute("SELECT count(*) FROM candidates").fetchone()[0] > 0
+    assert seen and seen[0][0][2] == pipeline.FULL_COLLECTION_EVERY and seen[0][1] > 10_000
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pipeline, "_process", failing)
+    with Store(tmp_path / "q2.db") as store, pytest.raises(RuntimeError):
+        ingest_paths(
+            store,
+            [corpus],
+            after_batch=lambda s, batch, settings: pipeline.process_articles(s, batch, settings, jobs=1),
+        )
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, cast
 
@@ -1515,7 +1515,7 @@ def _plausible(a: Quantity, b: Quantity, relation: str) -> bool:
     return a.kind != "count" or (a.unit is not None and b.unit is not None)
 
 
-def pair_quantities(claim: list[Quantity], evidence: list[Quantity]) -> list[QuantityPair]:
+def pair_quantities(claim: Sequence[Quantity], evidence: Sequence[Quantity]) -> list[QuantityPair]:
     """Pairs of mentions that plausibly refer to the same thing, best first, each mention used once.
 
     Same kind (years, ordinals and dates never pair with counts), compatible unit (currency or counted

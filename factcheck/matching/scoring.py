@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
+from json.encoder import encode_basestring as _string  # what json.dumps writes a str as (C)
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -217,28 +218,23 @@ def _name_weights(index: _Index, names: frozenset[str]) -> dict[str, float]:
     return {n: idf[stems[n][0]] for n in names if stems[n]}
 
 
-def _numbers(
-    claim_text: str, passage_text: str, claim_qs: Sequence[Quantity] | None = None
-) -> tuple[float | None, tuple[QuantityPair, ...]]:
-    """How well the passage speaks to the claim's quantities (``claim_qs``: its ``_quantities``, when
-    already at hand), and the quantity pairs that say so."""
-    claim_qs = _quantities(claim_text) if claim_qs is None else claim_qs
+def _numbers(claim: _ClaimView, passage_text: str) -> tuple[float | None, tuple[QuantityPair, ...]]:
+    """How well the passage speaks to the claim's quantities, and the quantity pairs that say so."""
+    claim_qs = claim.quantities
     if not claim_qs:
         return None, ()
     passage_qs = _quantities(passage_text)
-    if not passage_qs or _quantity_kinds(claim_text).isdisjoint(_quantity_kinds(passage_text)):
+    if not passage_qs or _quantity_kinds(claim.text).isdisjoint(_quantity_kinds(passage_text)):
         return (None if NUMBERS_NEUTRAL else 0.0), ()
-    pairs = tuple(
-        p for p in pair_quantities(list(claim_qs), list(passage_qs)) if p.relation in RELATION_CREDIT
-    )
+    pairs = tuple(p for p in pair_quantities(claim_qs, passage_qs) if p.relation in RELATION_CREDIT)
     best: dict[tuple[int, int], float] = {}
     for p in pairs:
         key = (p.claim.start, p.claim.end)
         best[key] = max(best.get(key, 0.0), _credit(p))
     if not best:
         return (None if NUMBERS_NEUTRAL else 0.0), ()
-    weight = {(q.start, q.end): _specificity(q) for q in claim_qs}
-    return sum(weight[k] * v for k, v in best.items()) / max(sum(weight.values()), 1.0), pairs
+    weight = claim.quantity_weights
+    return sum(weight[k] * v for k, v in best.items()) / claim.quantity_total, pairs
 
 
 def _magnitude(q: Quantity) -> float | None:
@@ -280,6 +276,8 @@ class _ClaimView:
     name_weights: dict[str, float]
     quantities: tuple[Quantity, ...]
     squares: dict[str, float]  # each term's idf squared (its share of a dot product)
+    quantity_weights: dict[tuple[int, int], float]  # each quantity's ``_specificity``, by its span
+    quantity_total: float  # what "numbers" divides by: their sum, at least 1
     pair_weights: dict[tuple[str, str], float]  # each adjacent term pair's idf weight
 
 
@@ -289,6 +287,8 @@ def _claim_view(index: _Index, text: str) -> _ClaimView:
     w = index.weights(terms.stems)
     squares = {t: w[t] ** 2 for t in terms.stems}
     pair_weights = {(a, b): w[a] + w[b] for a, b in terms.pairs}
+    quantities = _quantities(text)
+    quantity_weights = {(q.start, q.end): _specificity(q) for q in quantities}
     return _ClaimView(
         text,
         features,
@@ -296,8 +296,10 @@ def _claim_view(index: _Index, text: str) -> _ClaimView:
         math.sqrt(sum(squares.values())),
         sum(pair_weights.values()),
         _name_weights(index, features.names),
-        _quantities(text),
+        quantities,
         squares,
+        quantity_weights,
+        max(sum(quantity_weights.values()), 1.0),
         pair_weights,
     )
 
@@ -323,7 +325,7 @@ def _deep(
     cheap: tuple[float, float, float],
 ) -> _Scored:
     """All components of one claim-passage pair, from its cheap ones."""
-    numbers, pairs = _numbers(claim.text, hit.text, claim.quantities)
+    numbers, pairs = _numbers(claim, hit.text)
     names = _names(claim.features, _features(hit.text), claim.name_weights)
     terms, phrases = _overlap(claim, passage_terms, passage_norm)
     components = (
@@ -380,11 +382,44 @@ def _pair_dict(pair: QuantityPair) -> dict[str, str]:
     return {
         "claim": pair.claim.text,
         "evidence": pair.evidence.text,
-        "claim_label": pair.claim.label(),
-        "evidence_label": pair.evidence.label(),
+        "claim_label": _label(pair.claim),
+        "evidence_label": _label(pair.evidence),
         "relation": pair.relation,
         "reason": pair.reason,
     }
+
+
+_LABELS: dict[int, tuple[Quantity, str]] = {}
+
+
+def _label(q: Quantity) -> str:
+    """``q.label()``, made once per quantity: a passage's figures are paired with claim after claim.
+    Kept by identity, with the quantity itself, so an id is never mistaken for a later object's."""
+    found = _LABELS.get(id(q))
+    if found is not None and found[0] is q:
+        return found[1]
+    if len(_LABELS) > 100_000:
+        _LABELS.clear()
+    text = q.label()
+    _LABELS[id(q)] = (q, text)
+    return text
+
+
+def _pairs_json(pairs: Sequence[QuantityPair]) -> str:
+    """``to_json`` of the pairs' ``_pair_dict``s (keys in sorted order, strings as the json module
+    writes them without ``ensure_ascii``), without building a JSON encoder for every candidate."""
+    if not pairs:
+        return "[]"
+    return (
+        "["
+        + ", ".join(
+            f'{{"claim": {_string(p.claim.text)}, "claim_label": {_string(_label(p.claim))}, '
+            f'"evidence": {_string(p.evidence.text)}, "evidence_label": {_string(_label(p.evidence))}, '
+            f'"reason": {_string(p.reason)}, "relation": {_string(p.relation)}}}'
+            for p in pairs
+        )
+        + "]"
+    )
 
 
 def _kept(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int) -> list[tuple[_Scored, bool]]:
@@ -421,7 +456,7 @@ def _rows(index: _Index, claim: Claim, scored: Sequence[_Scored], limit: int, no
             rank,
             s.score,
             _components_json(s.components),
-            to_json([_pair_dict(p) for p in s.pairs]) if s.pairs else "[]",
+            _pairs_json(s.pairs),
             int(syndicated),
             now,
         )

@@ -662,6 +662,23 @@ def test_components_are_encoded_exactly_as_json_columns_are(components: dict[str
     assert scoring._components_json(components) == to_json(components)
 
 
+@given(
+    st.lists(st.tuples(st.text(), st.text(), st.sampled_from(["agree", "approx", "conflict"])), max_size=3)
+)
+def test_quantity_pairs_are_encoded_exactly_as_json_columns_are(parts: list[tuple[str, str, str]]) -> None:
+    """Bulk linking writes a candidate's quantity pairs without the json module: quotes, backslashes,
+    control characters and any Unicode in a figure's text or a reason come out as json writes them."""
+    from factcheck.quantities import QuantityPair, find_quantities
+    from factcheck.storage import to_json
+
+    money, count = find_quantities("paid $3,530 for 155 Chinese citizens")
+    pairs = [
+        QuantityPair(money.model_copy(update={"text": a}), count, relation, b)  # type: ignore[arg-type]
+        for a, b, relation in parts
+    ]
+    assert scoring._pairs_json(pairs) == to_json([scoring._pair_dict(p) for p in pairs])
+
+
 def test_component_texts_are_reused_only_for_the_same_value_and_type() -> None:
     """Each value's text is made once and reused; values that compare equal but are written
     differently (0.0 / -0.0, 1 / 1.0) must still be written as JSON would."""

@@ -1515,6 +1515,32 @@ def _plausible(a: Quantity, b: Quantity, relation: str) -> bool:
     return a.kind != "count" or (a.unit is not None and b.unit is not None)
 
 
+_Pairing = tuple[int, int, float, Comparison] | None
+
+
+def _pairing(c: Quantity, e: Quantity) -> _Pairing:
+    """How ``pair_quantities`` ranks a claim mention against an evidence mention of the same kind
+    (relation, then counted noun, then closeness), or None when they cannot be about the same thing."""
+    result = compare(c, e)
+    if not _plausible(c, e, result.relation):
+        return None
+    noun = _noun_match(c.unit, e.unit) if c.kind == "count" else 0
+    return _RANK[result.relation], -noun, _closeness(c, e), result
+
+
+_PAIRINGS: dict[tuple[tuple[object, ...], tuple[object, ...]], _Pairing] = {}
+"""``_pairing`` memoised on what the two mentions say, as ``compare`` is: it reads nothing else."""
+
+
+def _remember_pairing(
+    key: tuple[tuple[object, ...], tuple[object, ...]], c: Quantity, e: Quantity
+) -> _Pairing:
+    if len(_PAIRINGS) >= _COMPARED_MAX:
+        _PAIRINGS.clear()
+    found = _PAIRINGS[key] = _pairing(c, e)
+    return found
+
+
 def pair_quantities(claim: Sequence[Quantity], evidence: Sequence[Quantity]) -> list[QuantityPair]:
     """Pairs of mentions that plausibly refer to the same thing, best first, each mention used once.
 
@@ -1523,15 +1549,21 @@ def pair_quantities(claim: Sequence[Quantity], evidence: Sequence[Quantity]) -> 
     A conflict pairs only for counts of a named noun on both sides, money, percentages and durations.
     """
     scored: list[tuple[int, int, float, int, int, Comparison]] = []
+    readings: list[tuple[object, ...]] | None = None
     for i, c in enumerate(claim):
+        mine = None
         for j, e in enumerate(evidence):
             if c.kind != e.kind:
                 continue
-            result = compare(c, e)
-            if not _plausible(c, e, result.relation):
-                continue
-            noun = _noun_match(c.unit, e.unit) if c.kind == "count" else 0
-            scored.append((_RANK[result.relation], -noun, _closeness(c, e), i, j, result))
+            if readings is None:
+                readings = [_reading(x) for x in evidence]
+            if mine is None:
+                mine = _reading(c)
+            key = (mine, readings[j])
+            found = _PAIRINGS[key] if key in _PAIRINGS else _remember_pairing(key, c, e)
+            if found is not None:
+                rank, noun, closeness, result = found
+                scored.append((rank, noun, closeness, i, j, result))
     if len(scored) > 1:
         scored.sort(key=lambda item: item[:5])  # (i, j) are unique, so the comparison never ties
     used_claim: set[int] = set()

@@ -295,8 +295,14 @@ class _Postings:
         pids = numpy.concatenate([self.weights[s][0] for s in wanted])
         if not len(pids):
             return []
-        found, slot = numpy.unique(pids, return_inverse=True)
-        total = numpy.bincount(slot, weights=numpy.concatenate([self.weights[s][1] for s in wanted]))
+        weights = numpy.concatenate([self.weights[s][1] for s in wanted])
+        order = pids.argsort(kind="stable")  # a passage's weights stay in term order, as FTS5 sums them
+        pids = pids[order]
+        first = numpy.empty(len(pids), dtype=bool)
+        first[0] = True
+        numpy.not_equal(pids[1:], pids[:-1], out=first[1:])
+        found = pids[first]  # every passage holding any of the terms, ascending
+        total = numpy.bincount(numpy.cumsum(first) - 1, weights=weights[order])
         hits: list[_Hit] = []
         limit = limit or FTS_LIMIT
         passages, superseded = self.passages, self.superseded

@@ -929,27 +929,31 @@ class Store:
         """Add candidates to claims' stored lists (replacing a stored one for the same passage), rank each
         touched list by score (then passage id) and keep its best ``keep``; ``rerank`` lists are ranked
         again too. Returns, per claim, {passage id: rank} of the added candidates that stayed."""
-        stayed: dict[int, dict[int, int]] = {}
+        touched = list(dict.fromkeys([*by_claim, *rerank]))
+        stayed: dict[int, dict[int, int]] = {cid: {} for cid in touched}
+        added = {cid: {c.passage_id for c in cs} for cid, cs in by_claim.items()}
+        dropped: list[tuple[int, int]] = []
+        moved: list[tuple[int, int, int]] = []
         with self.write():
             self.db.conn.executemany(
                 _INSERT_CANDIDATE.replace("INSERT", "INSERT OR REPLACE", 1), candidate_rows(by_claim)
             )
-            for cid in dict.fromkeys([*by_claim, *rerank]):
-                rows = self.db.execute(
-                    "SELECT passage_id FROM candidates WHERE claim_id = ? ORDER BY score DESC, passage_id",
-                    [cid],
-                ).fetchall()
-                ranked = [int(r[0]) for r in rows]
-                self.db.conn.executemany(
-                    "DELETE FROM candidates WHERE claim_id = ? AND passage_id = ?",
-                    [(cid, p) for p in ranked[keep:]],
-                )
-                self.db.conn.executemany(
-                    "UPDATE candidates SET rank = ? WHERE claim_id = ? AND passage_id = ?",
-                    [(r, cid, p) for r, p in enumerate(ranked[:keep], start=1)],
-                )
-                added = {c.passage_id for c in by_claim.get(cid, ())}
-                stayed[cid] = {p: r for r, p in enumerate(ranked[:keep], start=1) if p in added}
+            ranked = (  # every touched list ranked anew, 500 claims a query
+                "SELECT claim_id, passage_id, rank, row_number() OVER "
+                "(PARTITION BY claim_id ORDER BY score DESC, passage_id) FROM candidates WHERE claim_id IN ({marks})"
+            )
+            for cid, pid, old, new in self._rows_in(ranked, touched):
+                if new > keep:
+                    dropped.append((cid, pid))
+                    continue
+                if old != new:
+                    moved.append((new, cid, pid))
+                if pid in added.get(cid, ()):
+                    stayed[cid][pid] = new
+            self.db.conn.executemany("DELETE FROM candidates WHERE claim_id = ? AND passage_id = ?", dropped)
+            self.db.conn.executemany(
+                "UPDATE candidates SET rank = ? WHERE claim_id = ? AND passage_id = ?", moved
+            )
         return stayed
 
     def drop_candidates_in_article(self, article_id: int) -> list[int]:

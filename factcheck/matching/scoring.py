@@ -134,16 +134,6 @@ class _Scored(NamedTuple):
     pairs: tuple[QuantityPair, ...]
 
 
-def _blend(components: dict[str, float]) -> float:
-    """The weighted mean (0-1) of the components that apply."""
-    total = weighted = 0.0
-    for key, value in components.items():  # one pass, summed in the same order as before
-        weight = WEIGHTS[key]
-        total += weight
-        weighted += weight * value
-    return weighted / total if total else 0.0
-
-
 def _calibrated(blend: float) -> float:
     """The 0-100 score: the blend stretched linearly from ``SCORE_FLOOR`` (0) to ``SCORE_CEILING`` (100)."""
     return 100.0 * min(1.0, max(0.0, (blend - SCORE_FLOOR) / (SCORE_CEILING - SCORE_FLOOR)))
@@ -339,7 +329,7 @@ def _deep(
     )
     rounded: dict[str, float] = {}
     total = weighted = 0.0
-    for key, value in components:  # _blend, and the rounded components, in one pass
+    for key, value in components:  # the blend: the weighted mean of the components that apply
         if value is not None:
             weight = WEIGHTS[key]
             total += weight

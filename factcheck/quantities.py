@@ -1520,8 +1520,9 @@ _Pairing = tuple[int, int, float, Comparison] | None
 
 def _pairing(c: Quantity, e: Quantity) -> _Pairing:
     """How ``pair_quantities`` ranks a claim mention against an evidence mention of the same kind
-    (relation, then counted noun, then closeness), or None when they cannot be about the same thing."""
-    result = compare(c, e)
+    (relation, then counted noun, then closeness), or None when they cannot be about the same thing.
+    Memoised as a whole in ``_PAIRINGS``, so the comparison is not also kept in ``compare``'s memo."""
+    result = _compare(c, e)
     if not _plausible(c, e, result.relation):
         return None
     noun = _noun_match(c.unit, e.unit) if c.kind == "count" else 0

@@ -47,7 +47,7 @@ def _same_claim(a: str, b: str) -> bool:
     qa, qb = _quantities(a), _quantities(b)
     if any(_specificity(q) == 1.0 for q in qa) != any(_specificity(q) == 1.0 for q in qb):
         return False  # a figure on one side only: "North Korea sent over 10,000 troops" is another claim
-    pairs = pair_quantities(list(qa), list(qb))
+    pairs = pair_quantities(qa, qb)
     if any(p.relation == "conflict" for p in pairs):
         return False
     figures = any(_specificity(p.claim) == 1.0 and _same_figure(p) for p in pairs)
